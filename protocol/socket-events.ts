@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { Ack } from './errors';
+import { LAYERS, type DeltaFrame, type SnapshotFrame } from './frames';
+
+/** `scope:subscribe` payload: an area code (or `*`) and the layers the client shows. */
+export const subscribeRequestSchema = z.strictObject({
+  scope: z.union([z.literal('*'), z.string().regex(/^\d{6}(\d{3}){0,3}$/, 'scope must be * or an area code')]),
+  layers: z.array(z.enum(LAYERS)).max(LAYERS.length).default(['areas', 'series']),
+});
+export type SubscribeRequest = z.input<typeof subscribeRequestSchema>;
+
+export const unsubscribeRequestSchema = z.strictObject({ scope: z.string().max(15) });
+export type UnsubscribeRequest = z.input<typeof unsubscribeRequestSchema>;
+
+/** Where the data comes from: the built-in simulation, real feeds, or a demo replay. */
+export interface ServerStatus {
+  mode: 'live' | 'demo';
+  simulated: boolean;
+  epoch: string;
+  /** The core clock's time, epoch ms (virtual in demo mode). */
+  clockTime: number;
+  districtName: string;
+}
+
+/** Requests are `domain:verb`, each with an ack; notifications are `domain:verbed` (DESIGN §5). */
+export interface ClientToServerEvents {
+  'scope:subscribe': (req: SubscribeRequest, ack: Ack<SnapshotFrame>) => void;
+  'scope:unsubscribe': (req: UnsubscribeRequest, ack: Ack<null>) => void;
+}
+
+export interface ServerToClientEvents {
+  /** A delta frame for a subscribed scope, at most one per tick. */
+  'scope:changed': (frame: DeltaFrame) => void;
+  /** Sent on connect and whenever the mode or epoch changes. */
+  'status:changed': (status: ServerStatus) => void;
+}

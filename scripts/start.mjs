@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// `npm start`: build the client when it is missing or older than its sources, then run the server.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildClientIfStale } from './build-client.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const status = buildClientIfStale();
+if (status !== 0) process.exit(status);
+
+const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/main.ts'), ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

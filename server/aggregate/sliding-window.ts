@@ -1,0 +1,128 @@
+/**
+ * Keyed sliding-window counters over event time: `bucketCount` buckets of `bucketMs` each, for `channels`
+ * numbered counters per key (e.g. one per feed). Memory is O(keys × buckets × channels), never O(events).
+ *
+ * All keys share the bucket ring, so rotating the window is one pass over the expiring slot: O(keys) per
+ * bucket width (every 10 s for a 5-min window), O(1) amortised per event.
+ */
+export class SlidingWindow {
+  readonly bucketMs: number;
+  readonly bucketCount: number;
+  readonly channels: number;
+  private keyCapacity: number;
+  /** counts[(slot * keyCapacity + key) * channels + channel] */
+  private counts: Float64Array;
+  /** Running totals over the live buckets: totals[key * channels + channel]. */
+  private totals: Float64Array;
+  /** Absolute bucket number held by each slot (-1 = empty). */
+  private readonly slotBucket: Float64Array;
+  /** Newest absolute bucket the window covers. */
+  private headBucket = -Infinity;
+
+  constructor(opts: { bucketMs: number; bucketCount: number; channels: number; keys?: number }) {
+    this.bucketMs = opts.bucketMs;
+    this.bucketCount = opts.bucketCount;
+    this.channels = opts.channels;
+    this.keyCapacity = Math.max(1, opts.keys ?? 64);
+    this.counts = new Float64Array(this.bucketCount * this.keyCapacity * this.channels);
+    this.totals = new Float64Array(this.keyCapacity * this.channels);
+    this.slotBucket = new Float64Array(this.bucketCount).fill(-1);
+  }
+
+  /** Window span in ms. */
+  get spanMs(): number {
+    return this.bucketMs * this.bucketCount;
+  }
+
+  /** Start (inclusive, epoch ms) of the oldest bucket still in the window. */
+  get start(): number {
+    return (this.headBucket - this.bucketCount + 1) * this.bucketMs;
+  }
+
+  /**
+   * Moves the window so that its newest bucket contains `now`. Calls `onExpire(key)` for every key whose
+   * counts left the window (so callers can mark it dirty). Returns whether the window moved.
+   */
+  advanceTo(now: number, onExpire?: (key: number) => void): boolean {
+    const bucket = Math.floor(now / this.bucketMs);
+    if (bucket <= this.headBucket) return false;
+    const steps = Math.min(bucket - this.headBucket, this.bucketCount);
+    for (let i = 0; i < steps; i++) {
+      const b = bucket - i;
+      this.clearSlot(b % this.bucketCount, onExpire);
+      this.slotBucket[b % this.bucketCount] = b;
+    }
+    this.headBucket = bucket;
+    return true;
+  }
+
+  /**
+   * Adds `value` for (key, channel) at event time `time`. Returns false (and counts nothing) when the time
+   * is older than the window or newer than its head: the caller decides what late or early means.
+   */
+  add(key: number, channel: number, time: number, value = 1): boolean {
+    const bucket = Math.floor(time / this.bucketMs);
+    if (bucket > this.headBucket || bucket <= this.headBucket - this.bucketCount) return false;
+    if (key >= this.keyCapacity) this.grow(key + 1);
+    const slot = bucket % this.bucketCount;
+    const ch = this.channels;
+    this.counts[(slot * this.keyCapacity + key) * ch + channel]! += value;
+    this.totals[key * ch + channel]! += value;
+    return true;
+  }
+
+  /** Sum over the whole window for (key, channel). */
+  total(key: number, channel: number): number {
+    if (key >= this.keyCapacity) return 0;
+    return this.totals[key * this.channels + channel]!;
+  }
+
+  /** Per-bucket values for (key, channel), oldest first (length = bucketCount). */
+  series(key: number, channel: number): number[] {
+    const out = new Array<number>(this.bucketCount).fill(0);
+    if (key >= this.keyCapacity) return out;
+    const first = this.headBucket - this.bucketCount + 1;
+    for (let i = 0; i < this.bucketCount; i++) {
+      const b = first + i;
+      const slot = ((b % this.bucketCount) + this.bucketCount) % this.bucketCount;
+      if (this.slotBucket[slot] !== b) continue;
+      out[i] = this.counts[(slot * this.keyCapacity + key) * this.channels + channel]!;
+    }
+    return out;
+  }
+
+  private clearSlot(slot: number, onExpire?: (key: number) => void): void {
+    const ch = this.channels;
+    const base = slot * this.keyCapacity * ch;
+    for (let key = 0; key < this.keyCapacity; key++) {
+      let expired = false;
+      for (let c = 0; c < ch; c++) {
+        const i = base + key * ch + c;
+        const v = this.counts[i]!;
+        if (v !== 0) {
+          this.totals[key * ch + c]! -= v;
+          this.counts[i] = 0;
+          expired = true;
+        }
+      }
+      if (expired) onExpire?.(key);
+    }
+  }
+
+  private grow(minKeys: number): void {
+    const cap = Math.max(minKeys, this.keyCapacity * 2);
+    const ch = this.channels;
+    const counts = new Float64Array(this.bucketCount * cap * ch);
+    for (let slot = 0; slot < this.bucketCount; slot++) {
+      counts.set(
+        this.counts.subarray(slot * this.keyCapacity * ch, (slot + 1) * this.keyCapacity * ch),
+        slot * cap * ch,
+      );
+    }
+    const totals = new Float64Array(cap * ch);
+    totals.set(this.totals);
+    this.counts = counts;
+    this.totals = totals;
+    this.keyCapacity = cap;
+  }
+}

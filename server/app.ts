@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import express, { type Express } from 'express';
+import type { ServerStatus } from '../protocol';
+import type { District } from '../geo/district.types';
+import { Aggregator } from './aggregate/aggregator';
+import type { DEFAULT_HEARTBEAT_TIMEOUT_MS } from './aggregate/device-tracker';
+import type { Feed, FeedSink } from './feeds/feed';
+import { Hub } from './hub/hub';
+import { createIo } from './hub/io';
+import { registerScopeHandlers } from './hub/scope.handlers';
+import type { GridPulseServer } from './hub/types';
+import { geoRouter } from './http/geo.routes';
+import { createMetrics, type Metrics } from './http/metrics';
+import { staticRouter } from './http/static.routes';
+import { ingestErrorHandler, ingestRouter } from './ingest/http-ingest';
+import type { Clock } from './pipeline/clock';
+import { Pipeline } from './pipeline/pipeline';
+import type { Db } from './store/database';
+import { integrityCheck } from './store/database';
+import { EventLog } from './store/event-log';
+
+export interface AppConfig {
+  /** Hub tick: one delta frame per scope per tick (default 250 ms). */
+  tickMs: number;
+  ingestToken: string;
+  ingestLimitBytes: number;
+  /** How much event history the log keeps and a restart rebuilds from (ms of event time). */
+  historyMs: number;
+  /** Built client to serve; omitted in API-only tests. */
+  staticDir?: string;
+  /** True when the built-in simulation feeds the pipeline (shown as "simulated" on every screen). */
+  simulated: boolean;
+  mode: 'live' | 'demo';
+  /** Origins allowed to open a socket (besides same-origin); empty = same origin only. */
+  allowedOrigins: string[];
+}
+
+export interface AppDeps {
+  clock: Clock;
+  district: District;
+  gridAt: (lon: number, lat: number) => string | undefined;
+  db: Db;
+  config: AppConfig;
+  feeds?: Feed[];
+  heartbeatTimeoutMs?: typeof DEFAULT_HEARTBEAT_TIMEOUT_MS;
+}
+
+export interface GridPulseApp {
+  app: Express;
+  httpServer: HttpServer;
+  io: GridPulseServer;
+  pipeline: Pipeline;
+  aggregator: Aggregator;
+  hub: Hub;
+  eventLog: EventLog;
+  metrics: Metrics;
+  status(): ServerStatus;
+  /** Starts the tick loop and the feeds. */
+  start(): void;
+  /** Stops feeds and ticks, flushes the log, closes sockets and the HTTP server (not the database). */
+  close(): Promise<void>;
+}
+
+/** Builds the whole server without listening (STYLE.md 2): main.ts and tests decide where it listens. */
+export function createApp(deps: AppDeps): GridPulseApp {
+  const { clock, district, db, config } = deps;
+  const epoch = randomUUID().slice(0, 8);
+  const metrics = createMetrics();
+  const aggregator = new Aggregator({ areaCodes: district.areas.map((a) => a.code), heartbeatTimeoutMs: deps.heartbeatTimeoutMs });
+  const eventLog = new EventLog(db);
+  rebuild(aggregator, eventLog, clock.now() - Math.min(config.historyMs, 60 * 60_000), clock.now());
+  const pipeline = new Pipeline({ clock, aggregator, gridAt: deps.gridAt, log: eventLog, counters: metrics.pipelineCounters });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const httpServer = createServer(app);
+  const io = createIo(httpServer, config.allowedOrigins);
+
+  const status = (): ServerStatus => ({
+    mode: config.mode,
+    simulated: config.simulated,
+    epoch,
+    clockTime: clock.now(),
+    districtName: district.name,
+  });
+
+  const hub = new Hub({
+    io,
+    aggregator,
+    clock,
+    epoch,
+    beforeTick: () => eventLog.flush(),
+    onFrame: () => metrics.frames.inc(),
+  });
+
+  io.on('connection', (socket) => {
+    metrics.clients.inc();
+    socket.emit('status:changed', status());
+    registerScopeHandlers(io, socket, { hub, aggregator, rejected: (reason) => metrics.rejected.inc({ reason }) });
+    socket.on('disconnect', () => {
+      metrics.clients.dec();
+      hub.prune();
+    });
+  });
+
+  app.get('/healthz', (_req, res) => {
+    let database = 'ok';
+    try {
+      db.prepare('SELECT 1').get();
+    } catch (err) {
+      database = `error: ${(err as Error).message}`;
+    }
+    res.status(database === 'ok' ? 200 : 503).json({
+      status: database === 'ok' ? 'ok' : 'degraded',
+      ...status(),
+      database,
+      clients: io.engine.clientsCount,
+      devices: aggregator.devices.size,
+    });
+  });
+  app.get('/metrics', async (_req, res) => {
+    metrics.devices.set(aggregator.devices.size);
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/api/status', (_req, res) => {
+    res.json(status());
+  });
+  const countRejected = (reason: string, n: number) => metrics.rejected.inc({ reason }, n);
+  app.use(ingestRouter({ pipeline, rejected: countRejected, token: config.ingestToken, limitBytes: config.ingestLimitBytes }));
+  app.use(geoRouter(district));
+  if (config.staticDir) app.use(staticRouter(config.staticDir));
+  app.use('/api', (_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'no such API route' } });
+  });
+  app.use(ingestErrorHandler(countRejected));
+
+  let timer: NodeJS.Timeout | undefined;
+  let ticks = 0;
+  const feeds = deps.feeds ?? [];
+  const sink: FeedSink = (events, meta) => void pipeline.ingest(events, meta);
+
+  return {
+    app,
+    httpServer,
+    io,
+    pipeline,
+    aggregator,
+    hub,
+    eventLog,
+    metrics,
+    status,
+    start() {
+      if (timer) return;
+      for (const feed of feeds) feed.start(sink);
+      timer = setInterval(() => {
+        const end = metrics.tickSeconds.startTimer();
+        hub.tick();
+        end();
+        // Retention once a minute of ticks: the log is bounded by event time (DESIGN §7).
+        if (++ticks % Math.max(1, Math.round(60_000 / config.tickMs)) === 0) eventLog.prune(clock.now() - config.historyMs);
+      }, config.tickMs);
+    },
+    async close() {
+      for (const feed of feeds) feed.stop();
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      eventLog.flush();
+      await io.close();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}
+
+/** Rebuilds aggregates from the event log after a restart (DESIGN §7). */
+function rebuild(aggregator: Aggregator, log: EventLog, since: number, now: number): void {
+  aggregator.advance(now);
+  for (const event of log.readSince(since)) {
+    // The pipeline logs events with their grid; a grid the district no longer has (GEO changed) is skipped.
+    if (event.grid && aggregator.registry.lineage(event.grid)) aggregator.apply(event, event.grid);
+  }
+  aggregator.takeChanges();
+}
+
+export { integrityCheck };

@@ -1,0 +1,27 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('has defaults for a fresh machine', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ PORT: 8080, DATA_DIR: './.data', GRIDPULSE_SIMULATE: 'on', GRIDPULSE_TICK_MS: 250 });
+    expect(c.GRIDPULSE_ALLOWED_ORIGINS).toEqual([]);
+  });
+
+  it('says which option is wrong and why', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ GRIDPULSE_SIMULATE: 'yes' })).toThrow(/GRIDPULSE_SIMULATE/);
+  });
+
+  it('reads a config file and lets the environment win', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gp-config-'));
+    const file = join(dir, 'gridpulse.json');
+    writeFileSync(file, JSON.stringify({ PORT: 9000, GRIDPULSE_TICK_MS: 500 }));
+    expect(loadConfig({ GRIDPULSE_CONFIG: file, PORT: '9100' })).toMatchObject({ PORT: 9100, GRIDPULSE_TICK_MS: 500 });
+    writeFileSync(file, JSON.stringify({ PROT: 1 }));
+    expect(() => loadConfig({ GRIDPULSE_CONFIG: file })).toThrow(/unknown option\(s\) PROT/);
+  });
+});

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const onOff = z.enum(['on', 'off']);
+const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/**
+ * Every option, by environment variable name (README "Configuration" lists them). An optional JSON config
+ * file (`GRIDPULSE_CONFIG=path`) may set the same keys; the environment wins over the file.
+ */
+const configSchema = z.object({
+  PORT: intFrom(0, 65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  GEO: z.string().min(1).optional(),
+  GRIDPULSE_SIMULATE: onOff.default('on'),
+  GRIDPULSE_SIM_SEED: intFrom(0, 2 ** 31 - 1).default(20261128),
+  GRIDPULSE_SIM_DEVICES: intFrom(0, 1_000_000).default(10_000),
+  GRIDPULSE_SIM_RATE: intFrom(1, 100_000).optional(),
+  GRIDPULSE_TICK_MS: intFrom(20, 10_000).default(250),
+  GRIDPULSE_INGEST_TOKEN: z.string().min(8, 'must be at least 8 characters').default('gridpulse-local-ingest'),
+  GRIDPULSE_INGEST_LIMIT_MB: intFrom(1, 1024).default(16),
+  GRIDPULSE_HISTORY_HOURS: intFrom(1, 24 * 30).default(24),
+  GRIDPULSE_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
+});
+
+export type Config = z.output<typeof configSchema>;
+export const CONFIG_KEYS = Object.keys(configSchema.shape) as (keyof Config)[];
+
+export class ConfigError extends Error {}
+
+/** Reads the configuration from an environment (and the file it names); throws ConfigError saying what is wrong. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  let fromFile: Record<string, unknown> = {};
+  if (env.GRIDPULSE_CONFIG) {
+    try {
+      fromFile = JSON.parse(readFileSync(env.GRIDPULSE_CONFIG, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError(`GRIDPULSE_CONFIG=${env.GRIDPULSE_CONFIG}: ${(err as Error).message}`);
+    }
+    const unknown = Object.keys(fromFile).filter((k) => !CONFIG_KEYS.includes(k as keyof Config));
+    if (unknown.length) throw new ConfigError(`GRIDPULSE_CONFIG: unknown option(s) ${unknown.join(', ')}; known: ${CONFIG_KEYS.join(', ')}`);
+  }
+  const input: Record<string, unknown> = { ...fromFile };
+  for (const key of CONFIG_KEYS) if (env[key] !== undefined && env[key] !== '') input[key] = env[key];
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  return parsed.data;
+}

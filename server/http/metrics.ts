@@ -1,0 +1,77 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PipelineCounters } from '../pipeline/pipeline';
+
+/**
+ * Prometheus metrics of one app instance (its own registry: several apps in one process, as in tests, never
+ * share counters).
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'gridpulse_process_' });
+  const accepted = new Counter({
+    name: 'gridpulse_events_accepted_total',
+    help: 'Events accepted into the pipeline, by kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const rejected = new Counter({
+    name: 'gridpulse_rejected_total',
+    help: 'Inputs refused at an edge or in the pipeline, by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const duplicates = new Counter({
+    name: 'gridpulse_events_duplicate_total',
+    help: 'Events dropped as duplicates of an id seen within the dedup horizon',
+    registers: [registry],
+  });
+  const late = new Counter({
+    name: 'gridpulse_events_late_total',
+    help: 'Events older than the allowed lateness (counted, still folded in where their window is live)',
+    registers: [registry],
+  });
+  const backfilled = new Counter({
+    name: 'gridpulse_events_backfilled_total',
+    help: 'Old events delivered as history on start (a feed pre-roll), not counted as late',
+    registers: [registry],
+  });
+  const skewed = new Counter({
+    name: 'gridpulse_events_clock_skew_total',
+    help: 'Events from device clocks too far ahead, windowed by ingest time',
+    registers: [registry],
+  });
+  const frames = new Counter({
+    name: 'gridpulse_frames_sent_total',
+    help: 'Delta frames sent to socket rooms',
+    registers: [registry],
+  });
+  const clients = new Gauge({
+    name: 'gridpulse_clients_connected',
+    help: 'Socket.IO clients connected',
+    registers: [registry],
+  });
+  const devices = new Gauge({
+    name: 'gridpulse_devices_tracked',
+    help: 'Devices with state in the aggregator',
+    registers: [registry],
+  });
+  const tickSeconds = new Histogram({
+    name: 'gridpulse_tick_duration_seconds',
+    help: 'Hub tick duration (aggregate advance + frames)',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [registry],
+  });
+
+  const pipelineCounters: PipelineCounters = {
+    accepted: (kind, n) => accepted.inc({ kind }, n),
+    rejected: (reason, n) => rejected.inc({ reason }, n),
+    duplicate: (n) => duplicates.inc(n),
+    late: (n) => late.inc(n),
+    backfilled: (n) => backfilled.inc(n),
+    skewed: (n) => skewed.inc(n),
+  };
+
+  return { registry, pipelineCounters, rejected, frames, clients, devices, tickSeconds };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,139 @@
+import {
+  ROOT_SCOPE,
+  inScope,
+  type DeltaFrame,
+  type Layer,
+  type ScopeChanges,
+  type SnapshotFrame,
+} from '../../protocol';
+import type { AggregateChanges, Aggregator } from '../aggregate/aggregator';
+import type { Clock } from '../pipeline/clock';
+import type { GridPulseServer } from './types';
+
+interface Room {
+  key: string;
+  scope: string;
+  layers: ReadonlySet<Layer>;
+  /** Seq of the last delta sent to this room. */
+  seq: number;
+}
+
+export interface HubDeps {
+  io: GridPulseServer;
+  aggregator: Aggregator;
+  clock: Clock;
+  epoch: string;
+  /** Called at the start of every tick, before changes are collected (e.g. flush the event log). */
+  beforeTick?: () => void;
+  /** Called for every delta frame sent (metrics). */
+  onFrame?: (frame: DeltaFrame) => void;
+}
+
+/** Room key for a (scope, layers) subscription: clients that see the same thing share one frame. */
+export function roomKey(scope: string, layers: Iterable<Layer>): string {
+  return `scope:${scope}|${[...new Set(layers)].sort().join(',')}`;
+}
+
+/**
+ * The hub batches what changed into one delta frame per subscribed (scope, layers) per tick
+ * (DESIGN §2, §5): snapshot on subscribe, then deltas with consecutive seq within an epoch.
+ */
+export class Hub {
+  private readonly rooms = new Map<string, Room>();
+
+  constructor(private readonly deps: HubDeps) {}
+
+  get epoch(): string {
+    return this.deps.epoch;
+  }
+
+  /** Registers (or finds) the room for a subscription and returns its key and a snapshot aligned with it. */
+  open(scope: string, layers: readonly Layer[]): { key: string; snapshot: SnapshotFrame } {
+    const key = roomKey(scope, layers);
+    let room = this.rooms.get(key);
+    if (!room) {
+      room = { key, scope, layers: new Set(layers), seq: 0 };
+      this.rooms.set(key, room);
+    }
+    return { key, snapshot: this.snapshot(room) };
+  }
+
+  /** Forgets rooms nobody is in any more. */
+  prune(): void {
+    for (const key of this.rooms.keys()) {
+      if ((this.deps.io.sockets.adapter.rooms.get(key)?.size ?? 0) === 0) this.rooms.delete(key);
+    }
+  }
+
+  /** One tick: bring the aggregates to the clock, collect changes, send one delta per room that has any. */
+  tick(): number {
+    const { aggregator, clock } = this.deps;
+    this.deps.beforeTick?.();
+    const now = clock.now();
+    aggregator.advance(now);
+    const changes = aggregator.takeChanges();
+    if (changes.areas.size === 0 && changes.series.size === 0 && changes.devices.length === 0) return 0;
+    let sent = 0;
+    for (const room of this.rooms.values()) {
+      const delta = this.changesFor(room, changes);
+      if (!delta) continue;
+      room.seq++;
+      const frame: DeltaFrame = { scope: room.scope, epoch: this.deps.epoch, seq: room.seq, time: now, changes: delta };
+      this.deps.io.to(room.key).emit('scope:changed', frame);
+      this.deps.onFrame?.(frame);
+      sent++;
+    }
+    return sent;
+  }
+
+  private snapshot(room: Room): SnapshotFrame {
+    const { aggregator, clock } = this.deps;
+    const now = clock.now();
+    aggregator.advance(now);
+    const { scope, layers } = room;
+    const summary = aggregator.stats(scope)!;
+    const areas = layers.has('areas')
+      ? aggregator.registry.codesWithin(scope).map((code) => aggregator.stats(code)!)
+      : [];
+    const devices = layers.has('devices') ? aggregator.deviceViews(scope) : [];
+    const series = aggregator.series(scope)!;
+    return { scope, epoch: this.deps.epoch, seq: room.seq, time: now, state: { summary, areas, devices, series } };
+  }
+
+  private changesFor(room: Room, changes: AggregateChanges): ScopeChanges | undefined {
+    const { aggregator } = this.deps;
+    const { scope, layers } = room;
+    const out: ScopeChanges = {};
+    let any = false;
+    if (changes.areas.has(scope)) {
+      out.summary = aggregator.stats(scope)!;
+      any = true;
+    }
+    if (layers.has('areas')) {
+      const areas = [];
+      for (const code of changes.areas) {
+        if (code !== scope && code !== ROOT_SCOPE && inScope(code, scope)) areas.push(aggregator.stats(code)!);
+      }
+      if (areas.length > 0) {
+        out.areas = areas;
+        any = true;
+      }
+    }
+    if (layers.has('devices') && changes.devices.length > 0) {
+      const devices = [];
+      for (const id of changes.devices) {
+        const d = aggregator.devices.get(id);
+        if (d && inScope(d.grid, scope)) devices.push(aggregator.devices.view(d));
+      }
+      if (devices.length > 0) {
+        out.devices = devices;
+        any = true;
+      }
+    }
+    if (layers.has('series') && changes.series.has(scope)) {
+      out.series = aggregator.series(scope)!;
+      any = true;
+    }
+    return any ? out : undefined;
+  }
+}

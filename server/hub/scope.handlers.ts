@@ -1,0 +1,59 @@
+import { subscribeRequestSchema, unsubscribeRequestSchema, type Ack, type ApiError } from '../../protocol';
+import type { Aggregator } from '../aggregate/aggregator';
+import type { Hub } from './hub';
+import type { GridPulseServer, GridPulseSocket } from './types';
+
+export interface ScopeHandlerDeps {
+  hub: Hub;
+  aggregator: Aggregator;
+  /** Counts a refused request by reason (DESIGN §5: every bad payload is counted). */
+  rejected: (reason: string) => void;
+}
+
+function fail<T>(ack: Ack<T> | undefined, error: ApiError): void {
+  if (typeof ack === 'function') ack({ ok: false, error });
+}
+
+/** `scope:subscribe` / `scope:unsubscribe`: snapshot on subscribe, then the room's delta frames. */
+export function registerScopeHandlers(_io: GridPulseServer, socket: GridPulseSocket, deps: ScopeHandlerDeps): void {
+  socket.data.rooms ??= new Map();
+
+  socket.on('scope:subscribe', (req, ack) => {
+    const parsed = subscribeRequestSchema.safeParse(req);
+    if (!parsed.success) {
+      deps.rejected('invalid_payload');
+      const issue = parsed.error.issues[0];
+      return fail(ack, {
+        code: 'invalid_payload',
+        message: issue?.message ?? 'invalid subscribe request',
+        path: issue?.path.join('.') || undefined,
+      });
+    }
+    const { scope, layers } = parsed.data;
+    if (!deps.aggregator.knowsScope(scope)) {
+      deps.rejected('unknown_scope');
+      return fail(ack, { code: 'unknown_scope', message: `no area with code ${scope} in this district`, path: 'scope' });
+    }
+    const previous = socket.data.rooms.get(scope);
+    const { key, snapshot } = deps.hub.open(scope, layers);
+    if (previous && previous !== key) void socket.leave(previous);
+    void socket.join(key);
+    socket.data.rooms.set(scope, key);
+    if (typeof ack === 'function') ack({ ok: true, data: snapshot });
+  });
+
+  socket.on('scope:unsubscribe', (req, ack) => {
+    const parsed = unsubscribeRequestSchema.safeParse(req);
+    if (!parsed.success) {
+      deps.rejected('invalid_payload');
+      return fail(ack, { code: 'invalid_payload', message: 'scope must be a string', path: 'scope' });
+    }
+    const key = socket.data.rooms.get(parsed.data.scope);
+    if (key) {
+      void socket.leave(key);
+      socket.data.rooms.delete(parsed.data.scope);
+      deps.hub.prune();
+    }
+    if (typeof ack === 'function') ack({ ok: true, data: null });
+  });
+}

@@ -1,0 +1,104 @@
+import type { AddressInfo } from 'node:net';
+import { io as connect, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, DeltaFrame, ServerToClientEvents } from '../../protocol';
+import { createApp, type AppConfig, type GridPulseApp } from '../../server/app';
+import type { Feed } from '../../server/feeds/feed';
+import { ManualClock, type Clock } from '../../server/pipeline/clock';
+import { openDatabase } from '../../server/store/database';
+import { tinyDistrict, tinyGridAt } from '../fixtures/tiny-district';
+
+export const TEST_TOKEN = 'test-ingest-token';
+/** 2026-11-28 10:00 Asia/Shanghai. */
+export const T0 = Date.UTC(2026, 10, 28, 2, 0, 0);
+
+export interface RunningApp {
+  gp: GridPulseApp;
+  url: string;
+  clock: Clock;
+  close(): Promise<void>;
+}
+
+/** Starts the real server (createApp) on port 0 with the tiny district, an in-memory store and a manual clock. */
+export async function startApp(opts: { clock?: Clock; config?: Partial<AppConfig>; feeds?: Feed[] } = {}): Promise<RunningApp> {
+  const clock = opts.clock ?? new ManualClock(T0);
+  const db = openDatabase(':memory:');
+  const gp = createApp({
+    clock,
+    district: tinyDistrict(),
+    gridAt: tinyGridAt,
+    db,
+    feeds: opts.feeds,
+    config: {
+      tickMs: 50,
+      ingestToken: TEST_TOKEN,
+      ingestLimitBytes: 1024 * 1024,
+      historyMs: 24 * 3_600_000,
+      simulated: false,
+      mode: 'live',
+      allowedOrigins: [],
+      ...opts.config,
+    },
+  });
+  await new Promise<void>((resolve) => gp.httpServer.listen(0, '127.0.0.1', resolve));
+  gp.start();
+  const { port } = gp.httpServer.address() as AddressInfo;
+  return {
+    gp,
+    url: `http://127.0.0.1:${port}`,
+    clock,
+    async close() {
+      await gp.close();
+      db.close();
+    },
+  };
+}
+
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export async function connectClient(url: string): Promise<TestSocket> {
+  const socket: TestSocket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+/** Collects delta frames as they come, and waits for one that satisfies a predicate. */
+export function frameCollector(socket: TestSocket) {
+  const frames: DeltaFrame[] = [];
+  const waiters: { test: (f: DeltaFrame) => boolean; resolve: (f: DeltaFrame) => void }[] = [];
+  socket.on('scope:changed', (frame) => {
+    frames.push(frame);
+    for (const w of [...waiters]) {
+      if (w.test(frame)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(frame);
+      }
+    }
+  });
+  return {
+    frames,
+    next(test: (f: DeltaFrame) => boolean, timeoutMs = 5000): Promise<DeltaFrame> {
+      const found = frames.find(test);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no matching frame in time')), timeoutMs);
+        waiters.push({ test, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+      });
+    },
+  };
+}
+
+export async function ingest(url: string, body: string, headers: Record<string, string> = {}) {
+  const res = await fetch(`${url}/api/ingest`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/x-ndjson', ...headers },
+    body,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+export function ndjson(events: unknown[]): string {
+  return events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+}

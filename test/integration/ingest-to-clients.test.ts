@@ -1,0 +1,119 @@
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AckResult, SnapshotFrame } from '../../protocol';
+import { COMMUNITY_A, GRIDS, pointInGrid } from '../fixtures/tiny-district';
+import { T0, connectClient, frameCollector, ingest, ndjson, startApp, type RunningApp, type TestSocket } from '../helpers/start-app';
+
+function heartbeat(n: number, grid: number) {
+  return { kind: 'device.heartbeat', id: `hb-${n}`, source: 'test', time: T0 - 1000, deviceId: `dev-${n}`, deviceType: 'smoke', ...pointInGrid(grid) };
+}
+
+function subscribe(socket: TestSocket, scope: string): Promise<AckResult<SnapshotFrame>> {
+  return new Promise((resolve) => socket.emit('scope:subscribe', { scope, layers: ['areas', 'devices', 'series'] }, resolve));
+}
+
+describe('HTTP ingest → aggregate → hub → two socket.io clients', () => {
+  let app: RunningApp;
+  const sockets: TestSocket[] = [];
+
+  beforeEach(async () => {
+    app = await startApp();
+  });
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.disconnect();
+    await app.close();
+  });
+
+  it('sends a snapshot on subscribe, then deltas with the matching counts and consecutive seq', async () => {
+    const wall = await connectClient(app.url);
+    const leader = await connectClient(app.url);
+    sockets.push(wall, leader);
+    const wallFrames = frameCollector(wall);
+    const leaderFrames = frameCollector(leader);
+
+    const wallSnap = await subscribe(wall, '*');
+    const leaderSnap = await subscribe(leader, COMMUNITY_A);
+    if (!wallSnap.ok || !leaderSnap.ok) throw new Error('subscribe failed');
+    expect(wallSnap.data.state.summary.events5m).toEqual({ device: 0, case: 0, opinion: 0 });
+    expect(wallSnap.data.state.areas.map((a) => a.code)).toContain(GRIDS[3]);
+    expect(leaderSnap.data.state.areas.map((a) => a.code).sort()).toEqual([GRIDS[0], GRIDS[1]]);
+
+    // 3 device heartbeats in community A (grid 0), 2 in community B (grid 2), 1 case in grid 1, 1 bad line.
+    const events = [heartbeat(1, 0), heartbeat(2, 0), heartbeat(3, 0), heartbeat(4, 2), heartbeat(5, 2)];
+    const kase = {
+      kind: 'case.updated', id: 'case-1-reported', source: '12345', time: new Date(T0 - 500).toISOString(),
+      caseId: 'C-1', status: 'reported', category: '0101', channel: 'hotline', urgency: 'urgent', grid: GRIDS[1],
+    };
+    const body = ndjson([...events, kase]) + '{"kind":"device.heartbeat","id":"bad"}\n';
+    const res = await ingest(app.url, body);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 6, rejected: 1, duplicates: 0 });
+    expect((res.body.errors as { line: number }[])[0]!.line).toBe(7);
+
+    const wallDelta = await wallFrames.next((f) => f.changes.summary?.events5m.device === 5);
+    expect(wallDelta.seq).toBe(wallSnap.data.seq + 1);
+    expect(wallDelta.epoch).toBe(wallSnap.data.epoch);
+    expect(wallDelta.changes.summary).toMatchObject({ code: '*', events5m: { device: 5, case: 1, opinion: 0 } });
+    expect(wallDelta.changes.summary!.devices).toEqual({ total: 5, online: 5, offline: 0, fault: 0 });
+    const grid0 = wallDelta.changes.areas!.find((a) => a.code === GRIDS[0]);
+    expect(grid0?.events5m.device).toBe(3);
+    expect(wallDelta.changes.devices).toHaveLength(5);
+
+    const leaderDelta = await leaderFrames.next((f) => f.changes.summary !== undefined);
+    expect(leaderDelta.seq).toBe(leaderSnap.data.seq + 1);
+    expect(leaderDelta.changes.summary).toMatchObject({ code: COMMUNITY_A, events5m: { device: 3, case: 1 } });
+    // The leader's scope never carries community B's areas or devices.
+    expect(leaderDelta.changes.areas!.every((a) => a.code.startsWith(COMMUNITY_A))).toBe(true);
+    expect(leaderDelta.changes.devices!.every((d) => d.grid.startsWith(COMMUNITY_A))).toBe(true);
+
+    // The next batch arrives as the next seq; a duplicate id changes nothing.
+    const again = await ingest(app.url, ndjson([heartbeat(6, 1), heartbeat(1, 0)]), { 'content-encoding': 'identity' });
+    expect(again.body).toMatchObject({ accepted: 1, duplicates: 1 });
+    const next = await wallFrames.next((f) => f.changes.summary?.events5m.device === 6);
+    expect(next.seq).toBe(wallDelta.seq + 1);
+  });
+
+  it('accepts gzip and JSON arrays, and answers 400 when nothing is valid and 401 without the token', async () => {
+    const gz = gzipSync(JSON.stringify([heartbeat(10, 0), heartbeat(11, 3)]));
+    const res = await ingest(app.url, gz as unknown as string, { 'content-encoding': 'gzip', 'content-type': 'application/json' });
+    expect(res).toMatchObject({ status: 200, body: { accepted: 2 } });
+
+    const bad = await ingest(app.url, '{"kind":"opinion.post"}\nnot json\n');
+    expect(bad.status).toBe(400);
+    const errors = bad.body.errors as { line: number; path: string; message: string }[];
+    expect(errors.some((e) => e.line === 2 && /not valid JSON/.test(e.message))).toBe(true);
+    expect(errors.some((e) => e.line === 1 && e.path === 'id')).toBe(true);
+
+    const outside = await ingest(app.url, ndjson([{ ...heartbeat(12, 0), lon: 121.5, lat: 31.2 }]));
+    expect(outside.status).toBe(400);
+    expect((outside.body.errors as { message: string }[])[0]!.message).toMatch(/outside every grid/);
+
+    const unauth = await fetch(`${app.url}/api/ingest`, { method: 'POST', body: ndjson([heartbeat(13, 0)]) });
+    expect(unauth.status).toBe(401);
+
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/gridpulse_rejected_total\{reason="invalid_json"\} 1/);
+    expect(metrics).toMatch(/gridpulse_rejected_total\{reason="outside_district"\} 1/);
+    expect(metrics).toMatch(/gridpulse_events_accepted_total\{kind="device.heartbeat"\} 2/);
+  });
+
+  it('answers 413 over the size limit and keeps serving', async () => {
+    const big = 'x'.repeat(1024 * 1024 + 10);
+    const res = await ingest(app.url, big);
+    expect(res.status).toBe(413);
+    expect((res.body.error as { code: string }).code).toBe('payload_too_large');
+    const health = await (await fetch(`${app.url}/healthz`)).json();
+    expect(health).toMatchObject({ status: 'ok', mode: 'live', database: 'ok' });
+  });
+
+  it('refuses a bad subscription with a clear error', async () => {
+    const s = await connectClient(app.url);
+    sockets.push(s);
+    const unknown = await subscribe(s, '330106999');
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'unknown_scope' } });
+    const invalid = await new Promise<AckResult<SnapshotFrame>>((resolve) =>
+      s.emit('scope:subscribe', { scope: 'DROP TABLE', layers: ['areas'] }, resolve),
+    );
+    expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid_payload', path: 'scope' } });
+  });
+});
