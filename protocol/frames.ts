@@ -1,4 +1,4 @@
-import type { DeviceType, Feed } from './events.schema';
+import type { CaseChannel, DeviceType, Feed } from './events.schema';
 
 /** Device state derived from its events (DESIGN §3.2). "connected" and "last seen" are separate facts. */
 export type DeviceStatus = 'online' | 'offline' | 'fault';
@@ -16,12 +16,96 @@ export interface DeviceView {
 
 export type FeedCounts = Record<Feed, number>;
 
+export interface DeviceCounts {
+  total: number;
+  online: number;
+  offline: number;
+  fault: number;
+}
+
+/** Live type metrics of an area (DESIGN §3.2), from the devices' latest reports and the windows. */
+export interface LiveMetrics {
+  /** Parking spaces reporting, and occupied now. */
+  parking: { spaces: number; occupied: number };
+  /** Smart bins by fill: <25 %, <50 %, <75 %, <90 %, ≥90 %. */
+  binFill: [number, number, number, number, number];
+  /** Access-control door openings in the last hour. */
+  doorOpenings1h: number;
+  /** Water use in the last hour (m³), and the learned usual value for this hour of the week (null until learned). */
+  water1h: number;
+  waterBaseline1h: number | null;
+  /** Electricity use in the last hour (kWh) and its usual value. */
+  power1h: number;
+  powerBaseline1h: number | null;
+  /** Smoke detectors alarming, wearables with SOS raised, now. */
+  smokeAlarms: number;
+  sosActive: number;
+}
+
+/** Cases (事) of an area (DESIGN §3.3). */
+export interface CaseStats {
+  /** Reported in the last 24 h. */
+  new24h: number;
+  /** Open now (including overdue), and of those past their SLA deadline. */
+  open: number;
+  overdue: number;
+  /** Closed (resolved) in the last 24 h. */
+  closed24h: number;
+  /** Mean report → close time of the cases closed in the last 24 h, ms; null when none closed. */
+  meanCloseMs24h: number | null;
+  /** Share of the cases closed in the last 24 h that met their SLA, 0..1; null when none closed. */
+  slaRate24h: number | null;
+  /** Reported in the last 24 h, by channel. */
+  bySource24h: Record<CaseChannel, number>;
+}
+
+/** Public opinion (情) of an area (DESIGN §3.4). */
+export interface OpinionStats {
+  posts1h: number;
+  posts24h: number;
+  /** Mean sentiment in [-1, 1] of the posts of the window; null without posts. */
+  sentiment1h: number | null;
+  sentiment24h: number | null;
+  /** Posts with sentiment below -0.3 in the last hour. */
+  negative1h: number;
+}
+
 /** Live figures of one area (any level), rolled up from its grids. */
 export interface AreaStats {
   code: string;
   /** Events in the last 5 minutes of event time, per feed. */
   events5m: FeedCounts;
-  devices: { total: number; online: number; offline: number; fault: number };
+  devices: DeviceCounts;
+  devicesByType: Record<DeviceType, DeviceCounts>;
+  live: LiveMetrics;
+  cases: CaseStats;
+  opinion: OpinionStats;
+  /**
+   * Cross-feed pressure index 0..100: how much the area needs attention now — device trouble (offline and
+   * fault ratio), case load (open, overdue) and negative opinion, weighted (see docs/aggregates.md).
+   */
+  pressure: number;
+}
+
+/** A per-bucket series of a window, oldest first; `start` is the first bucket's start (epoch ms). */
+export interface WindowSeries<T> {
+  start: number;
+  stepMs: number;
+  points: T[];
+}
+
+/** Scope-level views that are not per area: trends, categories, hot topics. */
+export interface ScopeInsights {
+  /** Cases reported and closed per hour over the last 24 h. */
+  cases24h: WindowSeries<{ new: number; closed: number }>;
+  /** Cases reported and closed per day over the last 7 days. */
+  cases7d: WindowSeries<{ new: number; closed: number }>;
+  /** Open cases by category class, largest first. */
+  openByCategory: { category: string; open: number }[];
+  /** Hot topics from segmented post text, decayed (half-life 6 h), heaviest first. */
+  topics: { word: string; weight: number }[];
+  /** Opinion posts and mean sentiment per hour over the last 24 h. */
+  opinion24h: WindowSeries<{ posts: number; sentiment: number | null }>;
 }
 
 /** Events per minute for the last hour, oldest first; `start` is the first minute's start (epoch ms). */
@@ -32,7 +116,7 @@ export interface EventSeries {
 }
 
 /** What a scope subscription can show. */
-export const LAYERS = ['areas', 'devices', 'series'] as const;
+export const LAYERS = ['areas', 'devices', 'series', 'insights'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 export interface ScopeState {
@@ -42,6 +126,7 @@ export interface ScopeState {
   areas: AreaStats[];
   devices: DeviceView[];
   series: EventSeries;
+  insights: ScopeInsights;
 }
 
 /** Sent once on subscribe and whenever a client asks to resync (DESIGN §5). */
@@ -61,6 +146,7 @@ export interface ScopeChanges {
   areas?: AreaStats[];
   devices?: DeviceView[];
   series?: EventSeries;
+  insights?: ScopeInsights;
 }
 
 /** One per tick per scope when something changed; seq is consecutive within an epoch. */

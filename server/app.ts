@@ -16,6 +16,7 @@ import { staticRouter } from './http/static.routes';
 import { ingestErrorHandler, ingestRouter } from './ingest/http-ingest';
 import type { Clock } from './pipeline/clock';
 import { Pipeline } from './pipeline/pipeline';
+import { createTextAnalyzer, memoizeAnalyzer, type TextAnalyzer } from './nlp/text-analyzer';
 import type { Db } from './store/database';
 import { integrityCheck } from './store/database';
 import { EventLog } from './store/event-log';
@@ -44,6 +45,8 @@ export interface AppDeps {
   config: AppConfig;
   feeds?: Feed[];
   heartbeatTimeoutMs?: typeof DEFAULT_HEARTBEAT_TIMEOUT_MS;
+  /** Text analysis of posts; defaults to the jieba analyzer. */
+  analyze?: TextAnalyzer;
 }
 
 export interface GridPulseApp {
@@ -69,8 +72,9 @@ export function createApp(deps: AppDeps): GridPulseApp {
   const metrics = createMetrics();
   const aggregator = new Aggregator({ areaCodes: district.areas.map((a) => a.code), heartbeatTimeoutMs: deps.heartbeatTimeoutMs });
   const eventLog = new EventLog(db);
-  rebuild(aggregator, eventLog, clock.now() - Math.min(config.historyMs, 60 * 60_000), clock.now());
-  const pipeline = new Pipeline({ clock, aggregator, gridAt: deps.gridAt, log: eventLog, counters: metrics.pipelineCounters });
+  const analyze = memoizeAnalyzer(deps.analyze ?? createTextAnalyzer());
+  rebuild(aggregator, eventLog, clock.now() - Math.min(config.historyMs, 60 * 60_000), clock.now(), analyze);
+  const pipeline = new Pipeline({ clock, aggregator, gridAt: deps.gridAt, log: eventLog, counters: metrics.pipelineCounters, analyze });
 
   const app = express();
   app.disable('x-powered-by');
@@ -174,11 +178,12 @@ export function createApp(deps: AppDeps): GridPulseApp {
 }
 
 /** Rebuilds aggregates from the event log after a restart (DESIGN §7). */
-function rebuild(aggregator: Aggregator, log: EventLog, since: number, now: number): void {
+function rebuild(aggregator: Aggregator, log: EventLog, since: number, now: number, analyze: TextAnalyzer): void {
   aggregator.advance(now);
   for (const event of log.readSince(since)) {
     // The pipeline logs events with their grid; a grid the district no longer has (GEO changed) is skipped.
-    if (event.grid && aggregator.registry.lineage(event.grid)) aggregator.apply(event, event.grid);
+    if (!event.grid || !aggregator.registry.lineage(event.grid)) continue;
+    aggregator.apply(event, event.grid, event.kind === 'opinion.post' ? analyze(event.text) : undefined);
   }
   aggregator.takeChanges();
 }

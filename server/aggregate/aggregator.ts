@@ -1,19 +1,13 @@
-import {
-  FEEDS,
-  ROOT_SCOPE,
-  feedOf,
-  type AreaStats,
-  type DeviceView,
-  type EventSeries,
-  type Feed,
-  type FeedCounts,
-  type IngestEvent,
-} from '../../protocol';
+import { ROOT_SCOPE, type AreaStats, type DeviceView, type EventSeries, type IngestEvent, type ScopeInsights } from '../../protocol';
 import { AreaRegistry } from './area-registry';
+import { buildAreaStats, buildEventSeries, buildInsights, type AggregateState } from './area-view';
+import { BaselineModel } from './baseline';
+import { CaseTracker } from './case-tracker';
 import { DeviceTracker, type DEFAULT_HEARTBEAT_TIMEOUT_MS } from './device-tracker';
-import { SlidingWindow } from './sliding-window';
-
-const FEED_CHANNEL: Readonly<Record<Feed, number>> = { device: 0, case: 1, opinion: 2 };
+import { DEVICE_TYPE_INDEX, M, MEASURE_COUNT, NEGATIVE_SENTIMENT } from './measures';
+import { MultiWindow, type WindowName } from './multi-window';
+import { DEFAULT_SLA, type SlaPolicy } from './sla';
+import { TopicSketch } from './topic-sketch';
 
 export interface AggregatorOptions {
   /** Every area code of the district (street, communities, grids). */
@@ -23,41 +17,74 @@ export interface AggregatorOptions {
   /** A device clock further ahead than this is flagged and windowed by ingest time. Default 5 min. */
   maxClockSkewMs?: number;
   heartbeatTimeoutMs?: typeof DEFAULT_HEARTBEAT_TIMEOUT_MS;
+  sla?: SlaPolicy;
+  /** Local time offset from UTC (ms) for day buckets and hour-of-week baselines. Default +8 h. */
+  utcOffsetMs?: number;
+}
+
+/** What the pipeline learned from a post's text (the aggregator does no NLP itself). */
+export interface PostAnalysis {
+  sentiment: number;
+  keywords: readonly string[];
 }
 
 /** How one event was folded in. */
 export type ApplyOutcome = 'counted' | 'late' | 'skewed';
 
-/** What changed since the last `takeChanges()`: area keys whose stats or series moved, and device ids. */
+/** What changed since the last `takeChanges()`, as area codes and device ids. */
 export interface AggregateChanges {
   areas: Set<string>;
   series: Set<string>;
+  insights: Set<string>;
   devices: string[];
 }
 
+/** Measures with learned baselines (for spike rules and "usual" figures on screen). */
+export const BASELINE_MEASURES = [
+  M.deviceEvents,
+  M.caseEvents,
+  M.opinionEvents,
+  M.doorOpenings,
+  M.water,
+  M.power,
+  M.casesNew,
+  M.posts,
+  M.negativePosts,
+] as const;
+
 /**
- * The incremental aggregates of the foundation slice: per-area event counts over a 5-minute window
- * (10 s buckets), events per minute over the last hour, and device state with online counts. Pure and
- * synchronous: events in, state changes out; time comes from the caller (never the wall clock).
+ * The incremental engine (issue #5): every aggregate a screen shows, kept up to date event by event on
+ * the injected clock — windows (5 min, 1 h, 24 h, 7 d) per area × measure, device state and gauges, case
+ * lifecycle with SLA, opinion with hot topics, learned baselines — with dirty tracking for the hub.
+ * Pure and synchronous: no I/O, no wall clock; memory O(keys × buckets), never O(events).
  */
 export class Aggregator {
   readonly registry: AreaRegistry;
   readonly devices: DeviceTracker;
-  // bucket width 10 s: 5-min window = 30 buckets
-  private readonly window5m = new SlidingWindow({ bucketMs: 10_000, bucketCount: 30, channels: 3 });
-  // bucket width 1 min: 1-h series = 60 buckets
-  private readonly series1h = new SlidingWindow({ bucketMs: 60_000, bucketCount: 60, channels: 3 });
+  readonly cases: CaseTracker;
+  readonly windows: MultiWindow;
+  readonly baselines: BaselineModel;
+  private readonly topics: TopicSketch[] = [];
   private readonly lateness: number;
   private readonly maxSkew: number;
   private readonly dirtyStats = new Set<number>();
   private readonly dirtySeries = new Set<number>();
+  private readonly dirtyInsights = new Set<number>();
+  private readonly gridCount: Int32Array;
   private now = -Infinity;
+  private learnedMinute = -Infinity;
+  private learnedHour = -Infinity;
 
   constructor(opts: AggregatorOptions) {
     this.registry = new AreaRegistry(opts.areaCodes);
+    const offset = opts.utcOffsetMs ?? 8 * 3_600_000;
+    this.windows = new MultiWindow(MEASURE_COUNT, this.registry.size, offset);
     this.devices = new DeviceTracker(this.registry.size, opts.heartbeatTimeoutMs);
+    this.cases = new CaseTracker(this.windows, opts.sla ?? DEFAULT_SLA);
+    this.baselines = new BaselineModel({ measures: BASELINE_MEASURES, utcOffsetMs: offset });
     this.lateness = opts.allowedLatenessMs ?? 60_000;
     this.maxSkew = opts.maxClockSkewMs ?? 5 * 60_000;
+    this.gridCount = this.registry.gridCounts();
   }
 
   /** The time the aggregates are current to. */
@@ -66,19 +93,22 @@ export class Aggregator {
   }
 
   /**
-   * Moves every window to `now`, expiring old buckets, and re-derives device states (heartbeat timeouts).
-   * Call it before applying events stamped around `now` and on every tick.
+   * Moves every window to `now`, expiring old buckets, learns baselines from completed minutes and hours,
+   * and re-derives device and case states (heartbeat timeouts, SLA deadlines).
    */
   advance(now: number): void {
-    if (now < this.now) return;
+    if (now <= this.now) return;
     this.now = now;
-    this.window5m.advanceTo(now, (key) => this.dirtyStats.add(key));
-    if (this.series1h.advanceTo(now)) for (let k = 0; k < this.registry.size; k++) this.dirtySeries.add(k);
+    const moved = this.windows.advanceTo(now, (window, key) => this.expired(window, key));
+    if (moved.includes('1h')) for (let k = 0; k < this.registry.size; k++) this.dirtySeries.add(k);
+    if (moved.includes('24h')) for (let k = 0; k < this.registry.size; k++) this.dirtyInsights.add(k);
+    this.learn(now);
     this.devices.sweep(now);
+    this.cases.advance(now);
   }
 
   /** Folds one validated event, already located in `grid`, into the aggregates. */
-  apply(event: IngestEvent, grid: string): ApplyOutcome {
+  apply(event: IngestEvent, grid: string, post?: PostAnalysis): ApplyOutcome {
     const lineage = this.registry.lineage(grid);
     if (!lineage) throw new RangeError(`grid ${grid} is not part of the district`);
     let time = event.time;
@@ -92,28 +122,74 @@ export class Aggregator {
     } else if (time < this.now - this.lateness) {
       outcome = 'late';
     }
-    const channel = FEED_CHANNEL[feedOf(event.kind)];
-    for (let i = 0; i < lineage.length; i++) {
-      const key = lineage[i]!;
-      if (this.window5m.add(key, channel, time)) this.dirtyStats.add(key);
-      if (this.series1h.add(key, channel, time)) this.dirtySeries.add(key);
-    }
-    if (event.kind === 'device.heartbeat' || event.kind === 'device.telemetry') {
-      this.devices.observe(
-        {
-          id: event.deviceId,
-          eventId: event.id,
-          type: event.deviceType,
-          grid,
-          lineage,
-          lon: event.lon,
-          lat: event.lat,
-          time,
-          fault: event.kind === 'device.telemetry' ? event.fault : undefined,
-          metrics: event.kind === 'device.telemetry' ? event.metrics : undefined,
-        },
-        this.now,
-      );
+    const w = this.windows;
+    const n = lineage.length;
+    switch (event.kind) {
+      case 'device.heartbeat':
+      case 'device.telemetry': {
+        const typeChannel = M.deviceTypeEvents + DEVICE_TYPE_INDEX[event.deviceType];
+        let door = 0;
+        let water = 0;
+        let power = 0;
+        if (event.kind === 'device.telemetry') {
+          const m = event.metrics;
+          if (event.deviceType === 'access') door = m.opened ?? 1;
+          else if (event.deviceType === 'water') water = m.flow_m3 ?? (m.flow_l ?? 0) / 1000;
+          else if (event.deviceType === 'power') power = m.kwh ?? 0;
+        }
+        for (let i = 0; i < n; i++) {
+          const key = lineage[i]!;
+          if (w.add(key, M.deviceEvents, time)) this.dirtySeries.add(key);
+          w.add(key, typeChannel, time);
+          if (door) w.add(key, M.doorOpenings, time, door);
+          if (water) w.add(key, M.water, time, water);
+          if (power) w.add(key, M.power, time, power);
+          this.dirtyStats.add(key);
+        }
+        this.devices.observe(
+          {
+            id: event.deviceId,
+            eventId: event.id,
+            type: event.deviceType,
+            grid,
+            lineage,
+            lon: event.lon,
+            lat: event.lat,
+            time,
+            fault: event.kind === 'device.telemetry' ? event.fault : undefined,
+            metrics: event.kind === 'device.telemetry' ? event.metrics : undefined,
+          },
+          this.now,
+        );
+        break;
+      }
+      case 'case.updated':
+        for (let i = 0; i < n; i++) {
+          const key = lineage[i]!;
+          if (w.add(key, M.caseEvents, time)) this.dirtySeries.add(key);
+          this.dirtyStats.add(key);
+          this.dirtyInsights.add(key);
+        }
+        this.cases.observe(event, lineage, time, this.now);
+        break;
+      case 'opinion.post': {
+        const sentiment = event.sentiment ?? post?.sentiment ?? 0;
+        const negative = sentiment < NEGATIVE_SENTIMENT;
+        for (let i = 0; i < n; i++) {
+          const key = lineage[i]!;
+          if (w.add(key, M.opinionEvents, time)) this.dirtySeries.add(key);
+          w.add(key, M.posts, time);
+          w.add(key, M.sentimentSum, time, sentiment);
+          if (negative) w.add(key, M.negativePosts, time);
+          if (post) {
+            const sketch = (this.topics[key] ??= new TopicSketch());
+            for (const word of post.keywords) sketch.add(word, time);
+          }
+          this.dirtyStats.add(key);
+          this.dirtyInsights.add(key);
+        }
+        break;
+      }
     }
     return outcome;
   }
@@ -121,16 +197,17 @@ export class Aggregator {
   /** Stats of one area, or of the whole deployment for `*`. Undefined for an unknown code. */
   stats(code: string): AreaStats | undefined {
     const key = this.registry.keyOf(code);
-    if (key === undefined) return undefined;
-    return { code, events5m: this.feedCounts((ch) => this.window5m.total(key, ch)), devices: this.devices.counts(key) };
+    return key === undefined ? undefined : buildAreaStats(this.state(), code, key);
   }
 
   series(code: string): EventSeries | undefined {
     const key = this.registry.keyOf(code);
-    if (key === undefined) return undefined;
-    const perFeed = FEEDS.map((feed) => this.series1h.series(key, FEED_CHANNEL[feed]));
-    const counts: FeedCounts[] = perFeed[0]!.map((_, i) => this.feedCounts((ch) => perFeed[ch]![i]!));
-    return { start: this.series1h.start, stepMs: this.series1h.bucketMs, counts };
+    return key === undefined ? undefined : buildEventSeries(this.windows, key);
+  }
+
+  insights(code: string): ScopeInsights | undefined {
+    const key = this.registry.keyOf(code);
+    return key === undefined ? undefined : buildInsights(this.state(), key);
   }
 
   deviceViews(scope: string): DeviceView[] {
@@ -139,17 +216,24 @@ export class Aggregator {
     return out;
   }
 
-  /** Everything that changed since the previous call, as area codes and device ids. */
+  /** Everything that changed since the previous call. */
   takeChanges(): AggregateChanges {
     const dirtyDevices = this.devices.takeDirty();
-    const areas = new Set<string>();
-    for (const key of this.dirtyStats) areas.add(this.registry.codeOf(key));
-    for (const key of dirtyDevices.areas) areas.add(this.registry.codeOf(key));
-    const series = new Set<string>();
-    for (const key of this.dirtySeries) series.add(this.registry.codeOf(key));
+    const codes = (keys: Iterable<number>, into = new Set<string>()) => {
+      for (const key of keys) into.add(this.registry.codeOf(key));
+      return into;
+    };
+    const areas = codes(this.dirtyStats);
+    codes(dirtyDevices.areas, areas);
+    const caseAreas = this.cases.takeDirty();
+    codes(caseAreas, areas);
+    const insights = codes(this.dirtyInsights);
+    codes(caseAreas, insights);
+    const series = codes(this.dirtySeries);
     this.dirtyStats.clear();
     this.dirtySeries.clear();
-    return { areas, series, devices: dirtyDevices.devices };
+    this.dirtyInsights.clear();
+    return { areas, series, insights, devices: dirtyDevices.devices };
   }
 
   /** Whether `scope` names the deployment or a known area. */
@@ -157,7 +241,45 @@ export class Aggregator {
     return scope === ROOT_SCOPE || this.registry.has(scope);
   }
 
-  private feedCounts(get: (channel: number) => number): FeedCounts {
-    return { device: get(0), case: get(1), opinion: get(2) };
+  private state(): AggregateState {
+    return {
+      now: this.now,
+      windows: this.windows,
+      devices: this.devices,
+      cases: this.cases,
+      baselines: this.baselines,
+      topics: this.topics,
+      gridCount: this.gridCount,
+    };
+  }
+
+  private expired(window: WindowName, key: number): void {
+    this.dirtyStats.add(key);
+    if (window === '24h' || window === '7d') this.dirtyInsights.add(key);
+  }
+
+  /** Feeds baselines with the minutes and hours completed since the last call (at most the last hour/day). */
+  private learn(now: number): void {
+    const w = this.windows;
+    const minute = w.bucketOf('1h', now);
+    const firstMinute = Math.max(this.learnedMinute + 1, minute - 60);
+    if (Number.isFinite(this.learnedMinute)) {
+      for (let m = firstMinute; m < minute; m++) {
+        for (let key = 0; key < this.registry.size; key++) {
+          for (const measure of BASELINE_MEASURES) this.baselines.observeMinute(key, measure, w.bucketValue('1h', key, measure, m));
+        }
+      }
+    }
+    this.learnedMinute = minute;
+    const hour = w.bucketOf('24h', now);
+    if (Number.isFinite(this.learnedHour)) {
+      for (let h = Math.max(this.learnedHour + 1, hour - 24); h < hour; h++) {
+        const start = w.bucketStart('24h', h);
+        for (let key = 0; key < this.registry.size; key++) {
+          for (const measure of BASELINE_MEASURES) this.baselines.observeHour(key, measure, start, w.bucketValue('24h', key, measure, h));
+        }
+      }
+    }
+    this.learnedHour = hour;
   }
 }

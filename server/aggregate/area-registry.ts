@@ -53,6 +53,16 @@ export class AreaRegistry {
     return lineage;
   }
 
+  /** For every key, how many grids (15-digit codes) it covers; 1 for a grid. */
+  gridCounts(): Int32Array {
+    const counts = new Int32Array(this.codes.length);
+    for (const code of this.codes) {
+      if (code.length !== 15) continue;
+      for (const key of this.lineage(code)!) counts[key]!++;
+    }
+    return counts;
+  }
+
   /** Codes of the areas inside `scope` (excluding the scope itself), in registry order. */
   codesWithin(scope: string): string[] {
     return this.codes.filter((code) => code !== ROOT_SCOPE && code !== scope && (scope === ROOT_SCOPE || code.startsWith(scope)));

@@ -1,4 +1,5 @@
-import type { DeviceStatus, DeviceType, DeviceView } from '../../protocol';
+import { DEVICE_TYPES, type DeviceStatus, type DeviceType, type DeviceView } from '../../protocol';
+import { DEVICE_TYPE_INDEX } from './measures';
 
 /** Default heartbeat timeouts per type (ms): a device silent for longer is offline (DESIGN §3.2). */
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS: Readonly<Record<DeviceType, number>> = {
@@ -12,6 +13,16 @@ export const DEFAULT_HEARTBEAT_TIMEOUT_MS: Readonly<Record<DeviceType, number>> 
   camera: 5 * 60_000,
 };
 
+export type DeviceCounts = { total: number; online: number; offline: number; fault: number };
+
+/**
+ * Live gauges per area, from each device's latest metrics: parking spaces occupied, bins by fill class
+ * (<25 %, <50 %, <75 %, <90 %, ≥90 %), smoke detectors alarming, wearables with SOS raised.
+ */
+export const GAUGE = { occupied: 0, bin0: 1, smoke: 6, sos: 7 } as const;
+const GAUGE_COUNT = 8;
+const BIN_LIMITS = [0.25, 0.5, 0.75, 0.9];
+
 export interface DeviceRecord {
   readonly id: string;
   type: DeviceType;
@@ -20,12 +31,26 @@ export interface DeviceRecord {
   lat: number;
   /** Event time of the newest event seen (late events never move it back). */
   lastSeen: number;
+  /** Id of the event that set lastSeen (tie-break for events with equal times). */
+  lastEventId: string;
   fault: boolean;
   status: DeviceStatus;
   lineage: Int32Array;
   metrics: Record<string, number>;
-  /** Id of the event that set lastSeen (tie-break for events with equal times). */
-  lastEventId: string;
+  /** The gauge channel this device adds 1 to, or -1. */
+  gauge: number;
+  /** (time, event id) of the events that set the position, the fault flag and the metrics. */
+  pos: Stamp | undefined;
+  faultAt: Stamp | undefined;
+  metricsAt: Stamp | undefined;
+}
+
+/** An event's order: time, then id for equal times. */
+export type Stamp = readonly [number, string];
+
+/** Whether stamp `a` is after `b` (anything is after nothing). */
+export function newer(a: Stamp, b: Stamp | undefined): boolean {
+  return b === undefined || a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
 }
 
 export interface DeviceObservation {
@@ -42,15 +67,40 @@ export interface DeviceObservation {
 }
 
 const STATUS_INDEX: Readonly<Record<DeviceStatus, number>> = { online: 0, offline: 1, fault: 2 };
+/** Slots per area in the status table: all types, then each type. */
+const TYPE_SLOTS = DEVICE_TYPES.length + 1;
+
+function gaugeOf(type: DeviceType, metrics: Record<string, number>): number {
+  switch (type) {
+    case 'parking':
+      return metrics.occupied === 1 ? GAUGE.occupied : -1;
+    case 'bin': {
+      const fill = metrics.fill;
+      if (fill === undefined) return -1;
+      let cls = 0;
+      while (cls < BIN_LIMITS.length && fill >= BIN_LIMITS[cls]!) cls++;
+      return GAUGE.bin0 + cls;
+    }
+    case 'smoke':
+      return metrics.smoke === 1 ? GAUGE.smoke : -1;
+    case 'wearable':
+      return metrics.sos === 1 ? GAUGE.sos : -1;
+    default:
+      return -1;
+  }
+}
 
 /**
  * Device state derived from events: online/offline by heartbeat timeout on the injected clock, fault by
- * report. Keeps per-area counts of each status up to date on every transition (no recount per tick).
+ * report, and the latest metrics. Keeps per-area counts (by status, by type) and gauges up to date on every
+ * transition, so reading an area is O(1) and nothing is recounted per tick.
  */
 export class DeviceTracker {
   private readonly devices = new Map<string, DeviceRecord>();
-  /** statusCounts[areaKey * 3 + statusIndex] */
+  /** statusCounts[(areaKey * TYPE_SLOTS + slot) * 3 + status]; slot 0 = all types. */
   private statusCounts: Int32Array;
+  /** gauges[areaKey * GAUGE_COUNT + gauge] */
+  private gauges: Int32Array;
   private readonly dirtyDevices = new Set<string>();
   private readonly dirtyAreas = new Set<number>();
 
@@ -58,7 +108,9 @@ export class DeviceTracker {
     areaCount: number,
     private readonly timeouts: Readonly<Record<DeviceType, number>> = DEFAULT_HEARTBEAT_TIMEOUT_MS,
   ) {
-    this.statusCounts = new Int32Array(Math.max(1, areaCount) * 3);
+    const areas = Math.max(1, areaCount);
+    this.statusCounts = new Int32Array(areas * TYPE_SLOTS * 3);
+    this.gauges = new Int32Array(areas * GAUGE_COUNT);
   }
 
   get size(): number {
@@ -69,10 +121,15 @@ export class DeviceTracker {
     return this.devices.get(id);
   }
 
-  /** Folds one device event in. Returns the record. */
+  /**
+   * Folds one device event in. Each fact follows the newest event that carries it (ties broken by event id):
+   * grid and last seen follow any event, position the newest with lon/lat, fault the newest with a fault
+   * flag, metrics the newest telemetry. So the state does not depend on arrival order (DESIGN §9.6).
+   */
   observe(o: DeviceObservation, now: number): DeviceRecord {
     let d = this.devices.get(o.id);
     if (!d) {
+      const hasPos = o.lon !== undefined && o.lat !== undefined;
       d = {
         id: o.id,
         type: o.type,
@@ -80,37 +137,61 @@ export class DeviceTracker {
         lon: o.lon ?? 0,
         lat: o.lat ?? 0,
         lastSeen: o.time,
+        lastEventId: o.eventId,
         fault: o.fault ?? false,
         status: 'offline',
         lineage: o.lineage,
         metrics: { ...o.metrics },
-        lastEventId: o.eventId,
+        gauge: -1,
+        pos: hasPos ? [o.time, o.eventId] : undefined,
+        faultAt: o.fault !== undefined ? [o.time, o.eventId] : undefined,
+        metricsAt: o.metrics ? [o.time, o.eventId] : undefined,
       };
       this.devices.set(o.id, d);
       d.status = this.statusOf(d, now);
-      this.bump(d.lineage, d.status, 1);
+      d.gauge = gaugeOf(d.type, d.metrics);
+      this.bumpStatus(d, d.status, 1);
+      this.bumpGauge(d, 1);
       this.dirtyDevices.add(d.id);
-    } else if (o.time > d.lastSeen || (o.time === d.lastSeen && o.eventId > d.lastEventId)) {
-      // Only the newest event (ties broken by id) moves the device or sets its fault flag, so the
-      // state does not depend on arrival order (DESIGN §9.6).
+      return d;
+    }
+    const stamp: Stamp = [o.time, o.eventId];
+    if (newer(stamp, [d.lastSeen, d.lastEventId])) {
       if (o.grid !== d.grid) {
-        this.bump(d.lineage, d.status, -1);
+        this.bumpStatus(d, d.status, -1);
+        this.bumpGauge(d, -1);
         d.grid = o.grid;
         d.lineage = o.lineage;
-        this.bump(d.lineage, d.status, 1);
+        this.bumpStatus(d, d.status, 1);
+        this.bumpGauge(d, 1);
         this.dirtyDevices.add(d.id);
       }
-      if (o.lon !== undefined && o.lat !== undefined && (o.lon !== d.lon || o.lat !== d.lat)) {
+      d.lastSeen = o.time;
+      d.lastEventId = o.eventId;
+    }
+    if (o.lon !== undefined && o.lat !== undefined && newer(stamp, d.pos)) {
+      d.pos = stamp;
+      if (o.lon !== d.lon || o.lat !== d.lat) {
         d.lon = o.lon;
         d.lat = o.lat;
         this.dirtyDevices.add(d.id);
       }
-      if (o.fault !== undefined) d.fault = o.fault;
-      if (o.metrics) Object.assign(d.metrics, o.metrics);
-      d.lastSeen = o.time;
-      d.lastEventId = o.eventId;
-      this.refresh(d, now);
     }
+    if (o.fault !== undefined && newer(stamp, d.faultAt)) {
+      d.faultAt = stamp;
+      d.fault = o.fault;
+    }
+    if (o.metrics && newer(stamp, d.metricsAt)) {
+      d.metricsAt = stamp;
+      d.metrics = { ...o.metrics };
+      const gauge = gaugeOf(d.type, d.metrics);
+      if (gauge !== d.gauge) {
+        this.bumpGauge(d, -1);
+        d.gauge = gauge;
+        this.bumpGauge(d, 1);
+      }
+    }
+    this.refresh(d, now);
     return d;
   }
 
@@ -119,13 +200,19 @@ export class DeviceTracker {
     for (const d of this.devices.values()) this.refresh(d, now);
   }
 
-  /** Counts of devices by status for an area key. */
-  counts(areaKey: number): { total: number; online: number; offline: number; fault: number } {
-    const i = areaKey * 3;
-    const online = this.statusCounts[i] ?? 0;
-    const offline = this.statusCounts[i + 1] ?? 0;
-    const fault = this.statusCounts[i + 2] ?? 0;
+  /** Counts by status for an area key, over all types or one type. */
+  counts(areaKey: number, type?: DeviceType): DeviceCounts {
+    const slot = type === undefined ? 0 : DEVICE_TYPE_INDEX[type] + 1;
+    const i = (areaKey * TYPE_SLOTS + slot) * 3;
+    const s = this.statusCounts;
+    const online = s[i] ?? 0;
+    const offline = s[i + 1] ?? 0;
+    const fault = s[i + 2] ?? 0;
     return { total: online + offline + fault, online, offline, fault };
+  }
+
+  gauge(areaKey: number, gauge: number): number {
+    return this.gauges[areaKey * GAUGE_COUNT + gauge] ?? 0;
   }
 
   view(d: DeviceRecord): DeviceView {
@@ -153,26 +240,44 @@ export class DeviceTracker {
   private refresh(d: DeviceRecord, now: number): void {
     const next = this.statusOf(d, now);
     if (next === d.status) return;
-    this.bump(d.lineage, d.status, -1);
-    this.bump(d.lineage, next, 1);
+    this.bumpStatus(d, d.status, -1);
+    this.bumpStatus(d, next, 1);
     d.status = next;
     this.dirtyDevices.add(d.id);
   }
 
-  private bump(lineage: Int32Array, status: DeviceStatus, delta: number): void {
+  private bumpStatus(d: DeviceRecord, status: DeviceStatus, delta: number): void {
     const s = STATUS_INDEX[status];
+    const slot = DEVICE_TYPE_INDEX[d.type] + 1;
+    const lineage = d.lineage;
     for (let i = 0; i < lineage.length; i++) {
       const key = lineage[i]!;
-      const idx = key * 3 + s;
-      if (idx >= this.statusCounts.length) this.grow(key + 1);
-      this.statusCounts[idx]! += delta;
+      const base = key * TYPE_SLOTS * 3;
+      if (base + TYPE_SLOTS * 3 > this.statusCounts.length) this.grow(key + 1);
+      this.statusCounts[base + s]! += delta;
+      this.statusCounts[base + slot * 3 + s]! += delta;
+      this.dirtyAreas.add(key);
+    }
+  }
+
+  private bumpGauge(d: DeviceRecord, delta: number): void {
+    if (d.gauge < 0) return;
+    const lineage = d.lineage;
+    for (let i = 0; i < lineage.length; i++) {
+      const key = lineage[i]!;
+      if ((key + 1) * GAUGE_COUNT > this.gauges.length) this.grow(key + 1);
+      this.gauges[key * GAUGE_COUNT + d.gauge]! += delta;
       this.dirtyAreas.add(key);
     }
   }
 
   private grow(areas: number): void {
-    const next = new Int32Array(Math.max(areas, (this.statusCounts.length / 3) * 2) * 3);
-    next.set(this.statusCounts);
-    this.statusCounts = next;
+    const n = Math.max(areas, (this.gauges.length / GAUGE_COUNT) * 2);
+    const counts = new Int32Array(n * TYPE_SLOTS * 3);
+    counts.set(this.statusCounts);
+    this.statusCounts = counts;
+    const gauges = new Int32Array(n * GAUGE_COUNT);
+    gauges.set(this.gauges);
+    this.gauges = gauges;
   }
 }

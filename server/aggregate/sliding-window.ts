@@ -91,6 +91,19 @@ export class SlidingWindow {
     return out;
   }
 
+  /** The value of (key, channel) in absolute bucket `bucket`, or 0 when that bucket is not in the window. */
+  bucketValue(key: number, channel: number, bucket: number): number {
+    if (key >= this.keyCapacity) return 0;
+    const slot = ((bucket % this.bucketCount) + this.bucketCount) % this.bucketCount;
+    if (this.slotBucket[slot] !== bucket) return 0;
+    return this.counts[(slot * this.keyCapacity + key) * this.channels + channel]!;
+  }
+
+  /** Absolute number of the newest bucket. */
+  get head(): number {
+    return this.headBucket;
+  }
+
   private clearSlot(slot: number, onExpire?: (key: number) => void): void {
     const ch = this.channels;
     const base = slot * this.keyCapacity * ch;

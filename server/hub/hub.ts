@@ -72,7 +72,9 @@ export class Hub {
     const now = clock.now();
     aggregator.advance(now);
     const changes = aggregator.takeChanges();
-    if (changes.areas.size === 0 && changes.series.size === 0 && changes.devices.length === 0) return 0;
+    if (changes.areas.size === 0 && changes.series.size === 0 && changes.insights.size === 0 && changes.devices.length === 0) {
+      return 0;
+    }
     let sent = 0;
     for (const room of this.rooms.values()) {
       const delta = this.changesFor(room, changes);
@@ -97,7 +99,8 @@ export class Hub {
       : [];
     const devices = layers.has('devices') ? aggregator.deviceViews(scope) : [];
     const series = aggregator.series(scope)!;
-    return { scope, epoch: this.deps.epoch, seq: room.seq, time: now, state: { summary, areas, devices, series } };
+    const insights = aggregator.insights(scope)!;
+    return { scope, epoch: this.deps.epoch, seq: room.seq, time: now, state: { summary, areas, devices, series, insights } };
   }
 
   private changesFor(room: Room, changes: AggregateChanges): ScopeChanges | undefined {
@@ -132,6 +135,10 @@ export class Hub {
     }
     if (layers.has('series') && changes.series.has(scope)) {
       out.series = aggregator.series(scope)!;
+      any = true;
+    }
+    if (layers.has('insights') && changes.insights.has(scope)) {
+      out.insights = aggregator.insights(scope)!;
       any = true;
     }
     return any ? out : undefined;

@@ -1,5 +1,5 @@
 import type { IngestEvent } from '../../protocol';
-import type { Aggregator } from '../aggregate/aggregator';
+import type { Aggregator, PostAnalysis } from '../aggregate/aggregator';
 import type { Clock } from './clock';
 import { Dedup } from './dedup';
 
@@ -34,6 +34,8 @@ export interface PipelineDeps {
   gridAt: (lon: number, lat: number) => string | undefined;
   log: EventSink;
   counters: PipelineCounters;
+  /** Sentiment and topic words of a post's text (jieba in production). */
+  analyze?: (text: string) => PostAnalysis;
   dedupCapacity?: number;
 }
 
@@ -43,6 +45,7 @@ export interface PipelineDeps {
  */
 export class Pipeline {
   private readonly dedup: Dedup;
+  private readonly taps = new Set<(events: readonly IngestEvent[]) => void>();
 
   constructor(private readonly deps: PipelineDeps) {
     this.dedup = new Dedup(deps.dedupCapacity);
@@ -66,7 +69,8 @@ export class Pipeline {
         result.duplicates++;
         continue;
       }
-      const outcome = aggregator.apply(event, located);
+      const post = event.kind === 'opinion.post' && this.deps.analyze ? this.deps.analyze(event.text) : undefined;
+      const outcome = aggregator.apply(event, located, post);
       if (outcome === 'late') result.late++;
       else if (outcome === 'skewed') skewed++;
       // The log keeps the located event, so a rebuild never needs the grid index again.
@@ -74,7 +78,10 @@ export class Pipeline {
       counters.accepted(event.kind, 1);
     }
     result.accepted = accepted.length;
-    if (accepted.length > 0) this.deps.log.append(accepted);
+    if (accepted.length > 0) {
+      this.deps.log.append(accepted);
+      for (const tap of this.taps) tap(accepted);
+    }
     if (result.duplicates) counters.duplicate(result.duplicates);
     if (result.late) (opts.backfill ? counters.backfilled : counters.late)(result.late);
     if (skewed) counters.skewed(skewed);
@@ -82,6 +89,15 @@ export class Pipeline {
     for (const r of result.rejected) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
     for (const [reason, n] of reasons) counters.rejected(reason, n);
     return result;
+  }
+
+  /**
+   * Calls `listener` with every batch of accepted events (located, deduplicated), e.g. to record the merged
+   * stream. Returns the function that removes it.
+   */
+  onAccepted(listener: (events: readonly IngestEvent[]) => void): () => void {
+    this.taps.add(listener);
+    return () => this.taps.delete(listener);
   }
 
   /** The grid an event belongs to, or why it has none. */

@@ -1,0 +1,243 @@
+import { caseStatusKind, type CaseChannel, type CaseEvent, type CaseStatus, type Urgency } from '../../protocol';
+import { CASE_CHANNEL_INDEX, M } from './measures';
+import { MinHeap } from './min-heap';
+import type { MultiWindow } from './multi-window';
+import { DEFAULT_SLA, slaDeadline, type SlaPolicy } from './sla';
+
+/** Where a case stands for the KPIs: open (within SLA), overdue, or closed. */
+export type CaseState = 'open' | 'overdue' | 'closed';
+const STATE_INDEX: Readonly<Record<CaseState, number>> = { open: 0, overdue: 1, closed: 2 };
+
+interface CaseRecord {
+  id: string;
+  status: CaseStatus;
+  category: string;
+  channel: CaseChannel;
+  urgency: Urgency;
+  lineage: Int32Array;
+  /** Newest event (time, id): the case's status follows it, whatever the arrival order. */
+  lastTime: number;
+  lastEventId: string;
+  /** Earliest `reported` event; the first event's time when none was seen. */
+  reportAt: number;
+  reportSeen: boolean;
+  /** Earliest move to resolved/closed (the first closure counts; a reopen does not undo it). */
+  closeAt: number | undefined;
+  extensions: Set<string>;
+  deadline: number;
+  state: CaseState;
+  /** What this case has added to the windows, so a late event can move it exactly. */
+  countedReport: { at: number; channel: CaseChannel; lineage: Int32Array } | undefined;
+  countedClose: { at: number; ms: number; inSla: boolean; lineage: Int32Array } | undefined;
+  /** Deadline last pushed on the heap (each deadline is queued once). */
+  queuedDeadline: number;
+}
+
+/** The class of a category code (e.g. BJ0112 → BJ01): what "by category" rolls up to. */
+export function categoryClass(category: string): string {
+  return category.length > 4 ? category.slice(0, 4) : category;
+}
+
+/**
+ * The case lifecycle as aggregates (DESIGN §3.3): open / overdue / closed counts per area (current state),
+ * and into the windows: new, closed, time to close, SLA compliance, new by source. Overdue is decided on the
+ * injected clock through a deadline heap, never by rescanning every case.
+ */
+export class CaseTracker {
+  private readonly cases = new Map<string, CaseRecord>();
+  /** stateCounts[areaKey * 3 + state] */
+  private stateCounts = new Int32Array(64 * 3);
+  /** Open (incl. overdue) cases per area key and category class. */
+  private readonly openByClass = new Map<number, Map<string, number>>();
+  private readonly deadlines = new MinHeap<CaseRecord>();
+  private readonly dirtyAreas = new Set<number>();
+  private lastEviction = -Infinity;
+
+  constructor(
+    private readonly windows: MultiWindow,
+    private readonly policy: SlaPolicy = DEFAULT_SLA,
+    /** Closed cases are forgotten this long after closing (a reopen after that starts a new record). */
+    private readonly keepClosedMs = 7 * 86_400_000,
+  ) {}
+
+  get size(): number {
+    return this.cases.size;
+  }
+
+  observe(e: CaseEvent, lineage: Int32Array, time: number, now: number): void {
+    let c = this.cases.get(e.caseId);
+    if (!c) {
+      c = {
+        id: e.caseId,
+        status: e.status,
+        category: e.category,
+        channel: e.channel,
+        urgency: e.urgency,
+        lineage,
+        lastTime: time,
+        lastEventId: e.id,
+        reportAt: time,
+        reportSeen: e.status === 'reported',
+        closeAt: undefined,
+        extensions: new Set(),
+        deadline: 0,
+        state: 'open',
+        countedReport: undefined,
+        countedClose: undefined,
+        queuedDeadline: Number.NaN,
+      };
+      this.cases.set(c.id, c);
+      this.bump(c, c.state, 1);
+    } else {
+      if (e.status === 'reported' && (!c.reportSeen || time < c.reportAt)) {
+        c.reportAt = c.reportSeen ? Math.min(c.reportAt, time) : time;
+        c.reportSeen = true;
+      } else if (!c.reportSeen && time < c.reportAt) {
+        c.reportAt = time;
+      }
+      if (time > c.lastTime || (time === c.lastTime && e.id > c.lastEventId)) {
+        const moves = lineage !== c.lineage || e.category !== c.category;
+        if (moves) this.bump(c, c.state, -1);
+        c.status = e.status;
+        c.category = e.category;
+        c.urgency = e.urgency;
+        c.channel = e.channel;
+        c.lineage = lineage;
+        c.lastTime = time;
+        c.lastEventId = e.id;
+        if (moves) this.bump(c, c.state, 1);
+      }
+    }
+    if (e.status === 'extended') c.extensions.add(e.id);
+    if (caseStatusKind(e.status) === 'closed' && (c.closeAt === undefined || time < c.closeAt)) c.closeAt = time;
+    c.deadline = this.deadlineOf(c);
+    this.recount(c);
+    this.refresh(c, now);
+  }
+
+  /** Moves overdue states to `now` (pops the deadlines that passed) and forgets long-closed cases. */
+  advance(now: number): void {
+    while ((this.deadlines.peekKey() ?? Infinity) < now) {
+      const c = this.deadlines.pop()!;
+      if (this.cases.get(c.id) !== c) continue;
+      c.queuedDeadline = Number.NaN;
+      this.refresh(c, now);
+    }
+    if (now - this.lastEviction >= 3_600_000) {
+      this.lastEviction = now;
+      for (const [id, c] of this.cases) {
+        if (c.state === 'closed' && c.closeAt !== undefined && now - c.closeAt > this.keepClosedMs) {
+          this.bump(c, 'closed', -1);
+          this.cases.delete(id);
+        }
+      }
+    }
+  }
+
+  counts(areaKey: number): { open: number; overdue: number; closed: number } {
+    const i = areaKey * 3;
+    const s = this.stateCounts;
+    return { open: (s[i] ?? 0) + (s[i + 1] ?? 0), overdue: s[i + 1] ?? 0, closed: s[i + 2] ?? 0 };
+  }
+
+  /** Open cases of an area by category class, largest first. */
+  openByCategory(areaKey: number): { category: string; open: number }[] {
+    const m = this.openByClass.get(areaKey);
+    if (!m) return [];
+    return [...m]
+      .filter(([, n]) => n > 0)
+      .map(([category, open]) => ({ category, open }))
+      .sort((a, b) => b.open - a.open || a.category.localeCompare(b.category));
+  }
+
+  takeDirty(): number[] {
+    const out = [...this.dirtyAreas];
+    this.dirtyAreas.clear();
+    return out;
+  }
+
+  private deadlineOf(c: CaseRecord): number {
+    let deadline = slaDeadline(this.policy, c.reportAt, c.urgency, c.category);
+    // 延期: each extension grants the case's SLA again from the current deadline.
+    for (let i = 0; i < c.extensions.size; i++) {
+      deadline = slaDeadline(this.policy, deadline, c.urgency === 'urgent' ? 'help' : c.urgency, c.category);
+    }
+    return deadline;
+  }
+
+  /** Re-derives what the case contributes to the windows; moves it when a late event changed the times. */
+  private recount(c: CaseRecord): void {
+    const w = this.windows;
+    const report = c.reportSeen ? { at: c.reportAt, channel: c.channel, lineage: c.lineage } : undefined;
+    const prevReport = c.countedReport;
+    if (prevReport?.at !== report?.at || prevReport?.channel !== report?.channel || prevReport?.lineage !== report?.lineage) {
+      if (prevReport) this.addReport(prevReport, -1);
+      if (report) this.addReport(report, 1);
+      c.countedReport = report;
+    }
+    const close =
+      c.closeAt === undefined
+        ? undefined
+        : { at: c.closeAt, ms: Math.max(0, c.closeAt - c.reportAt), inSla: c.closeAt <= c.deadline, lineage: c.lineage };
+    const prev = c.countedClose;
+    if (prev?.at !== close?.at || prev?.ms !== close?.ms || prev?.inSla !== close?.inSla || prev?.lineage !== close?.lineage) {
+      for (const [entry, sign] of [
+        [prev, -1],
+        [close, 1],
+      ] as const) {
+        if (!entry) continue;
+        for (let i = 0; i < entry.lineage.length; i++) {
+          const key = entry.lineage[i]!;
+          w.add(key, M.casesClosed, entry.at, sign);
+          w.add(key, M.closeMs, entry.at, sign * entry.ms);
+          if (entry.inSla) w.add(key, M.closedInSla, entry.at, sign);
+          this.dirtyAreas.add(key);
+        }
+      }
+      c.countedClose = close;
+    }
+  }
+
+  private addReport(r: { at: number; channel: CaseChannel; lineage: Int32Array }, sign: number): void {
+    const { at, lineage } = r;
+    const source = M.casesBySource + CASE_CHANNEL_INDEX[r.channel];
+    for (let i = 0; i < lineage.length; i++) {
+      const key = lineage[i]!;
+      this.windows.add(key, M.casesNew, at, sign);
+      this.windows.add(key, source, at, sign);
+      this.dirtyAreas.add(key);
+    }
+  }
+
+  private refresh(c: CaseRecord, now: number): void {
+    const next: CaseState = caseStatusKind(c.status) === 'closed' ? 'closed' : now > c.deadline ? 'overdue' : 'open';
+    if (next === 'open' && c.queuedDeadline !== c.deadline) {
+      this.deadlines.push(c.deadline, c);
+      c.queuedDeadline = c.deadline;
+    }
+    if (next === c.state) return;
+    this.bump(c, c.state, -1);
+    this.bump(c, next, 1);
+    c.state = next;
+  }
+
+  private bump(c: CaseRecord, state: CaseState, delta: number): void {
+    const s = STATE_INDEX[state];
+    const cls = categoryClass(c.category);
+    for (let i = 0; i < c.lineage.length; i++) {
+      const key = c.lineage[i]!;
+      if (key * 3 + s >= this.stateCounts.length) {
+        const next = new Int32Array(Math.max((key + 1) * 3, this.stateCounts.length * 2));
+        next.set(this.stateCounts);
+        this.stateCounts = next;
+      }
+      this.stateCounts[key * 3 + s]! += delta;
+      if (state !== 'closed') {
+        let m = this.openByClass.get(key);
+        if (!m) this.openByClass.set(key, (m = new Map()));
+        m.set(cls, (m.get(cls) ?? 0) + delta);
+      }
+      this.dirtyAreas.add(key);
+    }
+  }
+}

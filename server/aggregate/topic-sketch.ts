@@ -1,0 +1,62 @@
+/**
+ * Hot topics with exponential time decay in bounded memory: a Space-Saving heavy-hitters sketch whose
+ * weights decay with a half-life in event time. Weights are kept relative to a reference time
+ * (w · 2^((t − ref)/halfLife)), so an update never touches other entries; the reference moves forward
+ * when the scale grows large. Exact while fewer than `capacity` distinct words were seen.
+ */
+export class TopicSketch {
+  private readonly weights = new Map<string, number>();
+  private ref: number | undefined;
+
+  constructor(
+    private readonly capacity = 64,
+    private readonly halfLifeMs = 6 * 3_600_000,
+  ) {}
+
+  add(word: string, time: number, weight = 1): void {
+    if (this.ref === undefined) this.ref = time;
+    if ((time - this.ref) / this.halfLifeMs > 40) this.rebase(time);
+    const w = weight * 2 ** ((time - this.ref) / this.halfLifeMs);
+    const current = this.weights.get(word);
+    if (current !== undefined) {
+      this.weights.set(word, current + w);
+      return;
+    }
+    if (this.weights.size < this.capacity) {
+      this.weights.set(word, w);
+      return;
+    }
+    // Space-Saving: the new word takes the place of the lightest, inheriting its weight (an over-estimate
+    // bounded by that weight), so a rising topic can enter a full sketch.
+    let minWord = '';
+    let min = Infinity;
+    for (const [k, v] of this.weights) {
+      if (v < min || (v === min && k > minWord)) {
+        min = v;
+        minWord = k;
+      }
+    }
+    this.weights.delete(minWord);
+    this.weights.set(word, min + w);
+  }
+
+  /** The heaviest `n` words with their weight decayed to `now` (events per half-life, roughly). */
+  top(n: number, now: number): { word: string; weight: number }[] {
+    if (this.ref === undefined) return [];
+    const scale = 2 ** ((this.ref - now) / this.halfLifeMs);
+    return [...this.weights]
+      .map(([word, w]) => ({ word, weight: Math.round(w * scale * 100) / 100 }))
+      .sort((a, b) => b.weight - a.weight || a.word.localeCompare(b.word))
+      .slice(0, n);
+  }
+
+  get size(): number {
+    return this.weights.size;
+  }
+
+  private rebase(time: number): void {
+    const factor = 2 ** ((this.ref! - time) / this.halfLifeMs);
+    for (const [k, v] of this.weights) this.weights.set(k, v * factor);
+    this.ref = time;
+  }
+}
