@@ -45,14 +45,7 @@ export interface Road {
 }
 
 export type PoiKind =
-  | 'parking'
-  | 'trash_station'
-  | 'elderly_care'
-  | 'school'
-  | 'clinic'
-  | 'community_office'
-  | 'park'
-  | 'market';
+  'parking' | 'trash_station' | 'elderly_care' | 'school' | 'clinic' | 'community_office' | 'park' | 'market';
 
 export interface Poi {
   id: string;

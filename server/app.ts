@@ -13,6 +13,7 @@ import type { GridPulseServer } from './hub/types';
 import { geoRouter } from './http/geo.routes';
 import { createMetrics, type Metrics } from './http/metrics';
 import { staticRouter } from './http/static.routes';
+import { streamRouter } from './http/stream.routes';
 import { ingestErrorHandler, ingestRouter } from './ingest/http-ingest';
 import type { Clock } from './pipeline/clock';
 import { Pipeline } from './pipeline/pipeline';
@@ -133,6 +134,8 @@ export function createApp(deps: AppDeps): GridPulseApp {
   });
   const countRejected = (reason: string, n: number) => metrics.rejected.inc({ reason }, n);
   app.use(ingestRouter({ pipeline, rejected: countRejected, token: config.ingestToken, limitBytes: config.ingestLimitBytes }));
+  const stream = streamRouter({ pipeline, token: config.ingestToken });
+  app.use(stream);
   app.use(geoRouter(district));
   if (config.staticDir) app.use(staticRouter(config.staticDir));
   app.use('/api', (_req, res) => {
@@ -171,6 +174,7 @@ export function createApp(deps: AppDeps): GridPulseApp {
       if (timer) clearInterval(timer);
       timer = undefined;
       eventLog.flush();
+      stream.close();
       await io.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },

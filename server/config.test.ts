@@ -24,4 +24,12 @@ describe('loadConfig', () => {
     writeFileSync(file, JSON.stringify({ PROT: 1 }));
     expect(() => loadConfig({ GRIDPULSE_CONFIG: file })).toThrow(/unknown option\(s\) PROT/);
   });
+
+  it('keeps MQTT ingest off by default and checks its options', () => {
+    expect(loadConfig({})).toMatchObject({ GRIDPULSE_MQTT_URL: '', GRIDPULSE_MQTT_TOPIC: 'gridpulse/+/+', GRIDPULSE_MQTT_CLIENT_ID: 'gridpulse-ingest' });
+    const c = loadConfig({ GRIDPULSE_MQTT_URL: 'mqtt://127.0.0.1:1883', GRIDPULSE_MQTT_SHARED_GROUP: 'ingest', GRIDPULSE_MQTT_TOPIC: 'city/+/+' });
+    expect(c).toMatchObject({ GRIDPULSE_MQTT_URL: 'mqtt://127.0.0.1:1883', GRIDPULSE_MQTT_SHARED_GROUP: 'ingest', GRIDPULSE_MQTT_TOPIC: 'city/+/+' });
+    expect(() => loadConfig({ GRIDPULSE_MQTT_URL: 'http://broker' })).toThrow(/GRIDPULSE_MQTT_URL/);
+    expect(() => loadConfig({ GRIDPULSE_MQTT_SHARED_GROUP: 'a/b' })).toThrow(/GRIDPULSE_MQTT_SHARED_GROUP/);
+  });
 });

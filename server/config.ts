@@ -21,6 +21,20 @@ const configSchema = z.object({
   GRIDPULSE_INGEST_TOKEN: z.string().min(8, 'must be at least 8 characters').default('gridpulse-local-ingest'),
   GRIDPULSE_INGEST_LIMIT_MB: intFrom(1, 1024).default(16),
   GRIDPULSE_HISTORY_HOURS: intFrom(1, 24 * 30).default(24),
+  /** MQTT broker to ingest from (mqtt://, mqtts://, ws://, wss://); empty = MQTT ingest off. */
+  GRIDPULSE_MQTT_URL: z
+    .string()
+    .regex(/^$|^(mqtts?|wss?):\/\/[^\s]+$/, 'must be a broker URL such as mqtt://127.0.0.1:1883 (or empty for off)')
+    .default(''),
+  GRIDPULSE_MQTT_TOPIC: z.string().min(1).default('gridpulse/+/+'),
+  GRIDPULSE_MQTT_CLIENT_ID: z.string().min(1).max(128).default('gridpulse-ingest'),
+  GRIDPULSE_MQTT_USERNAME: z.string().optional(),
+  GRIDPULSE_MQTT_PASSWORD: z.string().optional(),
+  /** Shared-subscription group for several servers splitting one feed (`$share/<group>/<topic>`). */
+  GRIDPULSE_MQTT_SHARED_GROUP: z
+    .string()
+    .regex(/^[^/+#$\s]+$/, 'must be a plain name without / + # $ or spaces')
+    .optional(),
   GRIDPULSE_ALLOWED_ORIGINS: z
     .string()
     .default('')

@@ -11,6 +11,7 @@ import { ConfigError, loadConfig } from './config';
 import { loadDistrict } from './district-loader';
 import { createClockedFeed } from './feeds/clocked-feed';
 import type { Feed } from './feeds/feed';
+import { createMqttFeed } from './ingest/mqtt-ingest';
 import { systemClock } from './pipeline/clock';
 import { openDatabase } from './store/database';
 import { lastEventTime } from './store/event-log';
@@ -43,6 +44,22 @@ async function main(): Promise<void> {
       rate: config.GRIDPULSE_SIM_RATE,
     });
     feeds.push(createClockedFeed({ name: 'simulation', clock, advance: (to) => sim.advance(to) }));
+  }
+
+  if (config.GRIDPULSE_MQTT_URL) {
+    feeds.push(
+      createMqttFeed({
+        url: config.GRIDPULSE_MQTT_URL,
+        topic: config.GRIDPULSE_MQTT_TOPIC,
+        clientId: config.GRIDPULSE_MQTT_CLIENT_ID,
+        username: config.GRIDPULSE_MQTT_USERNAME,
+        password: config.GRIDPULSE_MQTT_PASSWORD,
+        sharedGroup: config.GRIDPULSE_MQTT_SHARED_GROUP,
+        // Called only once the feeds run, after gp exists.
+        rejected: (reason, n) => gp.metrics.rejected.inc({ reason }, n),
+        log: (message) => process.stdout.write(`${message}\n`),
+      }),
+    );
   }
 
   const gp = createApp({
@@ -79,6 +96,7 @@ async function main(): Promise<void> {
       `  duty      ${base}/duty`,
       `  health    ${base}/healthz   metrics ${base}/metrics`,
       `  ingest    POST ${base}/api/ingest  (Authorization: Bearer <GRIDPULSE_INGEST_TOKEN>)`,
+      ...(config.GRIDPULSE_MQTT_URL ? [`  mqtt      ${config.GRIDPULSE_MQTT_URL}  topic ${config.GRIDPULSE_MQTT_TOPIC}`] : []),
       `  data      ${dataDir}`,
       '',
     ].join('\n'),

@@ -3,7 +3,8 @@ import { AreaRegistry } from './area-registry';
 import { buildAreaStats, buildEventSeries, buildInsights, type AggregateState } from './area-view';
 import { BaselineModel } from './baseline';
 import { CaseTracker } from './case-tracker';
-import { DeviceTracker, type DEFAULT_HEARTBEAT_TIMEOUT_MS } from './device-tracker';
+import { DeviceTracker, type DEFAULT_HEARTBEAT_TIMEOUT_MS, type DeviceObservation } from './device-tracker';
+import { DirtyKeys } from './dirty-keys';
 import { DEVICE_TYPE_INDEX, M, MEASURE_COUNT, NEGATIVE_SENTIMENT } from './measures';
 import { MultiWindow, type WindowName } from './multi-window';
 import { DEFAULT_SLA, type SlaPolicy } from './sla';
@@ -67,9 +68,23 @@ export class Aggregator {
   private readonly topics: TopicSketch[] = [];
   private readonly lateness: number;
   private readonly maxSkew: number;
-  private readonly dirtyStats = new Set<number>();
-  private readonly dirtySeries = new Set<number>();
-  private readonly dirtyInsights = new Set<number>();
+  private readonly dirtyStats = new DirtyKeys();
+  private readonly dirtySeries = new DirtyKeys();
+  private readonly dirtyInsights = new DirtyKeys();
+  /** Scratch space reused by every apply (the hot path allocates nothing per event). */
+  private readonly slots = new Int32Array(4);
+  private readonly observation: DeviceObservation = {
+    id: '',
+    eventId: '',
+    type: 'camera',
+    grid: '',
+    lineage: new Int32Array(0),
+    lon: undefined,
+    lat: undefined,
+    time: 0,
+    fault: undefined,
+    metrics: undefined,
+  };
   private readonly gridCount: Int32Array;
   private now = -Infinity;
   private learnedMinute = -Infinity;
@@ -123,7 +138,9 @@ export class Aggregator {
       outcome = 'late';
     }
     const w = this.windows;
+    const slots = w.slotsFor(time, this.slots);
     const n = lineage.length;
+    const inWindow = slots[1]! >= 0; // the 1-h window holds it: the per-minute series moves
     switch (event.kind) {
       case 'device.heartbeat':
       case 'device.telemetry': {
@@ -131,7 +148,8 @@ export class Aggregator {
         let door = 0;
         let water = 0;
         let power = 0;
-        if (event.kind === 'device.telemetry') {
+        const telemetry = event.kind === 'device.telemetry';
+        if (telemetry) {
           const m = event.metrics;
           if (event.deviceType === 'access') door = m.opened ?? 1;
           else if (event.deviceType === 'water') water = m.flow_m3 ?? (m.flow_l ?? 0) / 1000;
@@ -139,36 +157,35 @@ export class Aggregator {
         }
         for (let i = 0; i < n; i++) {
           const key = lineage[i]!;
-          if (w.add(key, M.deviceEvents, time)) this.dirtySeries.add(key);
-          w.add(key, typeChannel, time);
-          if (door) w.add(key, M.doorOpenings, time, door);
-          if (water) w.add(key, M.water, time, water);
-          if (power) w.add(key, M.power, time, power);
+          w.addAt(slots, key, M.deviceEvents);
+          w.addAt(slots, key, typeChannel);
+          if (door) w.addAt(slots, key, M.doorOpenings, door);
+          if (water) w.addAt(slots, key, M.water, water);
+          if (power) w.addAt(slots, key, M.power, power);
           this.dirtyStats.add(key);
+          if (inWindow) this.dirtySeries.add(key);
         }
-        this.devices.observe(
-          {
-            id: event.deviceId,
-            eventId: event.id,
-            type: event.deviceType,
-            grid,
-            lineage,
-            lon: event.lon,
-            lat: event.lat,
-            time,
-            fault: event.kind === 'device.telemetry' ? event.fault : undefined,
-            metrics: event.kind === 'device.telemetry' ? event.metrics : undefined,
-          },
-          this.now,
-        );
+        const o = this.observation;
+        o.id = event.deviceId;
+        o.eventId = event.id;
+        o.type = event.deviceType;
+        o.grid = grid;
+        o.lineage = lineage;
+        o.lon = event.lon;
+        o.lat = event.lat;
+        o.time = time;
+        o.fault = telemetry ? event.fault : undefined;
+        o.metrics = telemetry ? event.metrics : undefined;
+        this.devices.observe(o, this.now);
         break;
       }
       case 'case.updated':
         for (let i = 0; i < n; i++) {
           const key = lineage[i]!;
-          if (w.add(key, M.caseEvents, time)) this.dirtySeries.add(key);
+          w.addAt(slots, key, M.caseEvents);
           this.dirtyStats.add(key);
           this.dirtyInsights.add(key);
+          if (inWindow) this.dirtySeries.add(key);
         }
         this.cases.observe(event, lineage, time, this.now);
         break;
@@ -177,16 +194,17 @@ export class Aggregator {
         const negative = sentiment < NEGATIVE_SENTIMENT;
         for (let i = 0; i < n; i++) {
           const key = lineage[i]!;
-          if (w.add(key, M.opinionEvents, time)) this.dirtySeries.add(key);
-          w.add(key, M.posts, time);
-          w.add(key, M.sentimentSum, time, sentiment);
-          if (negative) w.add(key, M.negativePosts, time);
+          w.addAt(slots, key, M.opinionEvents);
+          w.addAt(slots, key, M.posts);
+          w.addAt(slots, key, M.sentimentSum, sentiment);
+          if (negative) w.addAt(slots, key, M.negativePosts);
           if (post) {
             const sketch = (this.topics[key] ??= new TopicSketch());
             for (const word of post.keywords) sketch.add(word, time);
           }
           this.dirtyStats.add(key);
           this.dirtyInsights.add(key);
+          if (inWindow) this.dirtySeries.add(key);
         }
         break;
       }
@@ -223,16 +241,13 @@ export class Aggregator {
       for (const key of keys) into.add(this.registry.codeOf(key));
       return into;
     };
-    const areas = codes(this.dirtyStats);
+    const areas = codes(this.dirtyStats.take());
     codes(dirtyDevices.areas, areas);
     const caseAreas = this.cases.takeDirty();
     codes(caseAreas, areas);
-    const insights = codes(this.dirtyInsights);
+    const insights = codes(this.dirtyInsights.take());
     codes(caseAreas, insights);
-    const series = codes(this.dirtySeries);
-    this.dirtyStats.clear();
-    this.dirtySeries.clear();
-    this.dirtyInsights.clear();
+    const series = codes(this.dirtySeries.take());
     return { areas, series, insights, devices: dirtyDevices.devices };
   }
 

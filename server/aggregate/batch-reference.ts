@@ -9,7 +9,7 @@ import {
   type IngestEvent,
 } from '../../protocol';
 import { pressureIndex } from './area-view';
-import { categoryClass } from './case-tracker';
+import { MAX_EXTENSIONS, categoryClass } from './case-tracker';
 import { DEFAULT_HEARTBEAT_TIMEOUT_MS, type DeviceCounts } from './device-tracker';
 import { NEGATIVE_SENTIMENT } from './measures';
 import { WINDOWS, type WindowName } from './multi-window';
@@ -92,6 +92,11 @@ export function batchAreaStats(inputs: readonly BatchInput[], opts: BatchOptions
     if (e.status === 'reported') c.report = Math.min(c.report ?? Infinity, time);
     if (caseStatusKind(e.status) === 'closed') c.closeAt = Math.min(c.closeAt ?? Infinity, time);
     if (e.status === 'extended') c.ext.add(e.id);
+  }
+  for (const c of cases.values()) {
+    // The first MAX_EXTENSIONS extension events (by arrival) count; ids are unique so any order gives the same
+    // count when there are at most that many.
+    if (c.ext.size > MAX_EXTENSIONS) c.ext = new Set([...c.ext].slice(0, MAX_EXTENSIONS));
   }
   const deadlineOf = (c: Case) => {
     const { urgency, category } = c.last;

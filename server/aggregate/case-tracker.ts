@@ -1,8 +1,12 @@
 import { caseStatusKind, type CaseChannel, type CaseEvent, type CaseStatus, type Urgency } from '../../protocol';
+import { DirtyKeys } from './dirty-keys';
 import { CASE_CHANNEL_INDEX, M } from './measures';
 import { MinHeap } from './min-heap';
 import type { MultiWindow } from './multi-window';
 import { DEFAULT_SLA, slaDeadline, type SlaPolicy } from './sla';
+
+/** Extensions that each grant the SLA again; later ones are ignored. */
+export const MAX_EXTENSIONS = 3;
 
 /** Where a case stands for the KPIs: open (within SLA), overdue, or closed. */
 export type CaseState = 'open' | 'overdue' | 'closed';
@@ -31,6 +35,8 @@ interface CaseRecord {
   countedClose: { at: number; ms: number; inSla: boolean; lineage: Int32Array } | undefined;
   /** Deadline last pushed on the heap (each deadline is queued once). */
   queuedDeadline: number;
+  /** The inputs the deadline was computed from (recomputed only when they change). */
+  deadlineKey: string;
 }
 
 /** The class of a category code (e.g. BJ0112 → BJ01): what "by category" rolls up to. */
@@ -50,7 +56,7 @@ export class CaseTracker {
   /** Open (incl. overdue) cases per area key and category class. */
   private readonly openByClass = new Map<number, Map<string, number>>();
   private readonly deadlines = new MinHeap<CaseRecord>();
-  private readonly dirtyAreas = new Set<number>();
+  private readonly dirtyAreas = new DirtyKeys();
   private lastEviction = -Infinity;
 
   constructor(
@@ -85,6 +91,7 @@ export class CaseTracker {
         countedReport: undefined,
         countedClose: undefined,
         queuedDeadline: Number.NaN,
+        deadlineKey: '',
       };
       this.cases.set(c.id, c);
       this.bump(c, c.state, 1);
@@ -108,9 +115,14 @@ export class CaseTracker {
         if (moves) this.bump(c, c.state, 1);
       }
     }
-    if (e.status === 'extended') c.extensions.add(e.id);
+    // 延期 is granted a few times at most; more extension events change nothing (and cannot grow memory).
+    if (e.status === 'extended' && c.extensions.size < MAX_EXTENSIONS) c.extensions.add(e.id);
     if (caseStatusKind(e.status) === 'closed' && (c.closeAt === undefined || time < c.closeAt)) c.closeAt = time;
-    c.deadline = this.deadlineOf(c);
+    const deadlineKey = `${c.reportAt}|${c.urgency}|${c.category}|${c.extensions.size}`;
+    if (deadlineKey !== c.deadlineKey) {
+      c.deadline = this.deadlineOf(c);
+      c.deadlineKey = deadlineKey;
+    }
     this.recount(c);
     this.refresh(c, now);
   }
@@ -151,9 +163,7 @@ export class CaseTracker {
   }
 
   takeDirty(): number[] {
-    const out = [...this.dirtyAreas];
-    this.dirtyAreas.clear();
-    return out;
+    return this.dirtyAreas.take();
   }
 
   private deadlineOf(c: CaseRecord): number {

@@ -1,4 +1,5 @@
 import { DEVICE_TYPES, type DeviceStatus, type DeviceType, type DeviceView } from '../../protocol';
+import { DirtyKeys } from './dirty-keys';
 import { DEVICE_TYPE_INDEX } from './measures';
 
 /** Default heartbeat timeouts per type (ms): a device silent for longer is offline (DESIGN §3.2). */
@@ -39,18 +40,18 @@ export interface DeviceRecord {
   metrics: Record<string, number>;
   /** The gauge channel this device adds 1 to, or -1. */
   gauge: number;
-  /** (time, event id) of the events that set the position, the fault flag and the metrics. */
-  pos: Stamp | undefined;
-  faultAt: Stamp | undefined;
-  metricsAt: Stamp | undefined;
+  /** (time, event id) of the events that set the position, the fault flag and the metrics (-Infinity: none yet). */
+  posTime: number;
+  posId: string;
+  faultTime: number;
+  faultId: string;
+  metricsTime: number;
+  metricsId: string;
 }
 
-/** An event's order: time, then id for equal times. */
-export type Stamp = readonly [number, string];
-
-/** Whether stamp `a` is after `b` (anything is after nothing). */
-export function newer(a: Stamp, b: Stamp | undefined): boolean {
-  return b === undefined || a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+/** Whether event (time, id) comes after (t, i): by time, then by id for equal times. */
+function after(time: number, id: string, t: number, i: string): boolean {
+  return time > t || (time === t && id > i);
 }
 
 export interface DeviceObservation {
@@ -102,7 +103,8 @@ export class DeviceTracker {
   /** gauges[areaKey * GAUGE_COUNT + gauge] */
   private gauges: Int32Array;
   private readonly dirtyDevices = new Set<string>();
-  private readonly dirtyAreas = new Set<number>();
+  private readonly dirtyAreas = new DirtyKeys();
+  private lastSweep = -Infinity;
 
   constructor(
     areaCount: number,
@@ -125,10 +127,12 @@ export class DeviceTracker {
    * Folds one device event in. Each fact follows the newest event that carries it (ties broken by event id):
    * grid and last seen follow any event, position the newest with lon/lat, fault the newest with a fault
    * flag, metrics the newest telemetry. So the state does not depend on arrival order (DESIGN §9.6).
+   * Hot path: no allocation for a known device.
    */
   observe(o: DeviceObservation, now: number): DeviceRecord {
     let d = this.devices.get(o.id);
     if (!d) {
+      const NONE = -Infinity;
       const hasPos = o.lon !== undefined && o.lat !== undefined;
       d = {
         id: o.id,
@@ -141,11 +145,14 @@ export class DeviceTracker {
         fault: o.fault ?? false,
         status: 'offline',
         lineage: o.lineage,
-        metrics: { ...o.metrics },
+        metrics: o.metrics ?? {},
         gauge: -1,
-        pos: hasPos ? [o.time, o.eventId] : undefined,
-        faultAt: o.fault !== undefined ? [o.time, o.eventId] : undefined,
-        metricsAt: o.metrics ? [o.time, o.eventId] : undefined,
+        posTime: hasPos ? o.time : NONE,
+        posId: hasPos ? o.eventId : '',
+        faultTime: o.fault !== undefined ? o.time : NONE,
+        faultId: o.fault !== undefined ? o.eventId : '',
+        metricsTime: o.metrics ? o.time : NONE,
+        metricsId: o.metrics ? o.eventId : '',
       };
       this.devices.set(o.id, d);
       d.status = this.statusOf(d, now);
@@ -155,8 +162,9 @@ export class DeviceTracker {
       this.dirtyDevices.add(d.id);
       return d;
     }
-    const stamp: Stamp = [o.time, o.eventId];
-    if (newer(stamp, [d.lastSeen, d.lastEventId])) {
+    const time = o.time;
+    const id = o.eventId;
+    if (after(time, id, d.lastSeen, d.lastEventId)) {
       if (o.grid !== d.grid) {
         this.bumpStatus(d, d.status, -1);
         this.bumpGauge(d, -1);
@@ -166,24 +174,28 @@ export class DeviceTracker {
         this.bumpGauge(d, 1);
         this.dirtyDevices.add(d.id);
       }
-      d.lastSeen = o.time;
-      d.lastEventId = o.eventId;
+      d.lastSeen = time;
+      d.lastEventId = id;
     }
-    if (o.lon !== undefined && o.lat !== undefined && newer(stamp, d.pos)) {
-      d.pos = stamp;
+    if (o.lon !== undefined && o.lat !== undefined && after(time, id, d.posTime, d.posId)) {
+      d.posTime = time;
+      d.posId = id;
       if (o.lon !== d.lon || o.lat !== d.lat) {
         d.lon = o.lon;
         d.lat = o.lat;
         this.dirtyDevices.add(d.id);
       }
     }
-    if (o.fault !== undefined && newer(stamp, d.faultAt)) {
-      d.faultAt = stamp;
+    if (o.fault !== undefined && after(time, id, d.faultTime, d.faultId)) {
+      d.faultTime = time;
+      d.faultId = id;
       d.fault = o.fault;
     }
-    if (o.metrics && newer(stamp, d.metricsAt)) {
-      d.metricsAt = stamp;
-      d.metrics = { ...o.metrics };
+    if (o.metrics && after(time, id, d.metricsTime, d.metricsId)) {
+      d.metricsTime = time;
+      d.metricsId = id;
+      // Validated events are never mutated afterwards: keep the reference, copy nothing.
+      d.metrics = o.metrics;
       const gauge = gaugeOf(d.type, d.metrics);
       if (gauge !== d.gauge) {
         this.bumpGauge(d, -1);
@@ -195,8 +207,13 @@ export class DeviceTracker {
     return d;
   }
 
-  /** Re-derives every device's status at `now` (heartbeat timeouts). O(devices). */
-  sweep(now: number): void {
+  /**
+   * Re-derives every device's status at `now` (heartbeat timeouts). O(devices), so at most once per
+   * `everyMs` of clock time: timeouts are minutes long, a second of delay in noticing one is nothing.
+   */
+  sweep(now: number, everyMs = 1000): void {
+    if (now - this.lastSweep < everyMs) return;
+    this.lastSweep = now;
     for (const d of this.devices.values()) this.refresh(d, now);
   }
 
@@ -226,9 +243,8 @@ export class DeviceTracker {
 
   /** Devices and area keys changed since the last call. */
   takeDirty(): { devices: string[]; areas: number[] } {
-    const out = { devices: [...this.dirtyDevices], areas: [...this.dirtyAreas] };
+    const out = { devices: [...this.dirtyDevices], areas: this.dirtyAreas.take() };
     this.dirtyDevices.clear();
-    this.dirtyAreas.clear();
     return out;
   }
 

@@ -43,6 +43,27 @@ export class MultiWindow {
     return moved;
   }
 
+  /**
+   * The slot of `time` in each window (-1 where the window does not hold it), for `addAt`. An event that adds
+   * to many (key, channel) pairs computes its buckets once.
+   */
+  slotsFor(time: number, out: Int32Array = new Int32Array(4)): Int32Array {
+    const t = time + this.offsetMs;
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) out[i] = list[i]!.slotFor(t);
+    return out;
+  }
+
+  /** Adds `value` at the slots from `slotsFor`. Returns whether the 5-min window took it. */
+  addAt(slots: Int32Array, key: number, channel: number, value = 1): boolean {
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) {
+      const slot = slots[i]!;
+      if (slot >= 0) list[i]!.addToSlot(slot, key, channel, value);
+    }
+    return slots[0]! >= 0;
+  }
+
   /** Adds to every window that still holds `time`. Returns whether the 5-min window took it. */
   add(key: number, channel: number, time: number, value = 1): boolean {
     const t = time + this.offsetMs;

@@ -71,6 +71,24 @@ export class SlidingWindow {
     return true;
   }
 
+  /**
+   * The slot that holds event time `time`, or -1 when the time is outside the window. With `addToSlot`, lets
+   * a caller that adds several values at one time compute the bucket once.
+   */
+  slotFor(time: number): number {
+    const bucket = Math.floor(time / this.bucketMs);
+    if (bucket > this.headBucket || bucket <= this.headBucket - this.bucketCount) return -1;
+    return bucket % this.bucketCount;
+  }
+
+  /** Adds to a slot returned by `slotFor` (which must not be -1). */
+  addToSlot(slot: number, key: number, channel: number, value: number): void {
+    if (key >= this.keyCapacity) this.grow(key + 1);
+    const ch = this.channels;
+    this.counts[(slot * this.keyCapacity + key) * ch + channel]! += value;
+    this.totals[key * ch + channel]! += value;
+  }
+
   /** Sum over the whole window for (key, channel). */
   total(key: number, channel: number): number {
     if (key >= this.keyCapacity) return 0;

@@ -15,9 +15,9 @@ export interface PipelineCounters {
   skewed(n: number): void;
 }
 
-/** Where accepted events are kept (the event log of DESIGN §2). */
+/** Where accepted events are kept (the event log of DESIGN §2), each with the grid it was located in. */
 export interface EventSink {
-  append(events: readonly IngestEvent[]): void;
+  append(event: IngestEvent, grid: string): void;
 }
 
 export interface IngestResult {
@@ -53,10 +53,11 @@ export class Pipeline {
 
   /** `backfill`: history replayed on start; its old events are counted as backfilled, not late. */
   ingest(events: readonly IngestEvent[], opts: { backfill?: boolean } = {}): IngestResult {
-    const { aggregator, counters } = this.deps;
+    const { aggregator, counters, log, analyze } = this.deps;
     aggregator.advance(this.deps.clock.now());
     const result: IngestResult = { accepted: 0, duplicates: 0, late: 0, rejected: [] };
-    const accepted: IngestEvent[] = [];
+    const accepted: IngestEvent[] | undefined = this.taps.size > 0 ? [] : undefined;
+    const byKind = { 'device.heartbeat': 0, 'device.telemetry': 0, 'case.updated': 0, 'opinion.post': 0 };
     let skewed = 0;
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
@@ -69,19 +70,17 @@ export class Pipeline {
         result.duplicates++;
         continue;
       }
-      const post = event.kind === 'opinion.post' && this.deps.analyze ? this.deps.analyze(event.text) : undefined;
+      const post = event.kind === 'opinion.post' && analyze ? analyze(event.text) : undefined;
       const outcome = aggregator.apply(event, located, post);
       if (outcome === 'late') result.late++;
       else if (outcome === 'skewed') skewed++;
-      // The log keeps the located event, so a rebuild never needs the grid index again.
-      accepted.push(event.grid === located ? event : { ...event, grid: located });
-      counters.accepted(event.kind, 1);
+      byKind[event.kind]++;
+      result.accepted++;
+      log.append(event, located);
+      accepted?.push(event.grid === located ? event : { ...event, grid: located });
     }
-    result.accepted = accepted.length;
-    if (accepted.length > 0) {
-      this.deps.log.append(accepted);
-      for (const tap of this.taps) tap(accepted);
-    }
+    for (const kind of Object.keys(byKind) as (keyof typeof byKind)[]) if (byKind[kind]) counters.accepted(kind, byKind[kind]);
+    if (accepted && accepted.length > 0) for (const tap of this.taps) tap(accepted);
     if (result.duplicates) counters.duplicate(result.duplicates);
     if (result.late) (opts.backfill ? counters.backfilled : counters.late)(result.late);
     if (skewed) counters.skewed(skewed);

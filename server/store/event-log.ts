@@ -8,6 +8,7 @@ import type { Db } from './database';
  */
 export class EventLog {
   private pending: IngestEvent[] = [];
+  private pendingGrids: string[] = [];
   private readonly insert;
   private readonly insertMany;
 
@@ -16,13 +17,19 @@ export class EventLog {
     private readonly maxPending = 20_000,
   ) {
     this.insert = db.prepare('INSERT INTO event_log (id, time, kind, body) VALUES (?, ?, ?, ?)');
-    this.insertMany = db.transaction((events: readonly IngestEvent[]) => {
-      for (const e of events) this.insert.run(e.id, e.time, e.kind, JSON.stringify(e));
+    this.insertMany = db.transaction((events: readonly IngestEvent[], grids: readonly string[]) => {
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
+        const grid = grids[i]!;
+        // The log keeps the located event, so a rebuild never needs the grid index again.
+        this.insert.run(e.id, e.time, e.kind, JSON.stringify(e.grid === grid ? e : { ...e, grid }));
+      }
     });
   }
 
-  append(events: readonly IngestEvent[]): void {
-    for (const e of events) this.pending.push(e);
+  append(event: IngestEvent, grid: string): void {
+    this.pending.push(event);
+    this.pendingGrids.push(grid);
     if (this.pending.length >= this.maxPending) this.flush();
   }
 
@@ -30,8 +37,10 @@ export class EventLog {
   flush(): number {
     if (this.pending.length === 0) return 0;
     const batch = this.pending;
+    const grids = this.pendingGrids;
     this.pending = [];
-    this.insertMany(batch);
+    this.pendingGrids = [];
+    this.insertMany(batch, grids);
     return batch.length;
   }
 

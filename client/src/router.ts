@@ -1,0 +1,14 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import HomeView from './views/HomeView.vue';
+
+const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: HomeView },
+  { path: '/wall', name: 'wall', component: () => import('./views/WallView.vue') },
+  { path: '/tablet', name: 'tablet', component: () => import('./views/ComingSoonView.vue'), props: { page: 'tablet' } },
+  { path: '/duty', name: 'duty', component: () => import('./views/ComingSoonView.vue'), props: { page: 'duty' } },
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+];
+
+export function createAppRouter() {
+  return createRouter({ history: createWebHistory(), routes });
+}

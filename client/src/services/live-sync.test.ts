@@ -1,0 +1,188 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AckResult, AreaStats, DeltaFrame, ServerStatus, SnapshotFrame } from '../../../protocol';
+import { useAreasStore } from '../stores/areas';
+import { useConnectionStore } from '../stores/connection';
+import { useDevicesStore } from '../stores/devices';
+import { useSeriesStore } from '../stores/series';
+import { areaStats, snapshotFrame } from '../test-support/frame-fixtures';
+import { startLiveSync, type LiveTransport } from './live-sync';
+
+const GRID = '330106001001001';
+
+function stats(code: string, device: number): AreaStats {
+  return areaStats(code, { device }, { total: 1, online: 1 });
+}
+
+function snapshot(epoch: string, seq: number, gridEvents = 1): SnapshotFrame {
+  return {
+    ...snapshotFrame(epoch, seq, {
+      summary: stats('*', gridEvents),
+      areas: [stats(GRID, gridEvents)],
+      devices: [{ id: 'd1', type: 'smoke', grid: GRID, lon: 120, lat: 30, status: 'online', lastSeen: 1 }],
+    }),
+    time: 1_000,
+  };
+}
+
+function delta(epoch: string, seq: number, gridEvents: number): DeltaFrame {
+  return { scope: '*', epoch, seq, time: 2_000, changes: { areas: [stats(GRID, gridEvents)] } };
+}
+
+/** A scripted transport: the test plays the server. */
+function fakeTransport() {
+  const handlers = {
+    connect: [] as (() => void)[],
+    disconnect: [] as ((r: string) => void)[],
+    error: [] as ((m: string) => void)[],
+    status: [] as ((s: ServerStatus) => void)[],
+    delta: [] as ((f: DeltaFrame) => void)[],
+  };
+  const pending: ((ack: AckResult<SnapshotFrame>) => void)[] = [];
+  const add = <T>(list: T[], fn: T) => {
+    list.push(fn);
+    return () => list.splice(list.indexOf(fn), 1);
+  };
+  const transport: LiveTransport = {
+    onConnect: (fn) => add(handlers.connect, fn),
+    onDisconnect: (fn) => add(handlers.disconnect, fn),
+    onConnectError: (fn) => add(handlers.error, fn),
+    onStatus: (fn) => add(handlers.status, fn),
+    onDelta: (fn) => add(handlers.delta, fn),
+    subscribe: () => new Promise((resolve) => pending.push(resolve)),
+    connect: () => {},
+    close: () => {},
+  };
+  return {
+    transport,
+    pending,
+    connect: () => handlers.connect.forEach((h) => h()),
+    disconnect: () => handlers.disconnect.forEach((h) => h('transport close')),
+    connectError: () => handlers.error.forEach((h) => h('xhr poll error')),
+    status: (s: ServerStatus) => handlers.status.forEach((h) => h(s)),
+    delta: (f: DeltaFrame) => handlers.delta.forEach((h) => h(f)),
+    /** Answer the oldest outstanding subscribe. */
+    async ack(frame: SnapshotFrame) {
+      pending.shift()?.({ ok: true, data: frame });
+      await Promise.resolve();
+      await Promise.resolve();
+    },
+  };
+}
+
+describe('live sync', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    vi.useFakeTimers();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  function setup() {
+    const wire = fakeTransport();
+    const stores = {
+      connection: useConnectionStore(),
+      areas: useAreasStore(),
+      devices: useDevicesStore(),
+      series: useSeriesStore(),
+    };
+    let clock = 10_000;
+    const sync = startLiveSync({ transport: wire.transport, stores, now: () => clock });
+    return { wire, stores, sync, advance: (ms: number) => (clock += ms) };
+  }
+
+  it('goes live on the snapshot and applies in-order deltas', async () => {
+    const { wire, stores } = setup();
+    expect(stores.connection.phase).toBe('connecting');
+    wire.connect();
+    expect(wire.pending).toHaveLength(1);
+    await wire.ack(snapshot('e1', 5));
+    expect(stores.connection.phase).toBe('live');
+    expect(stores.devices.list).toHaveLength(1);
+    wire.delta(delta('e1', 6, 7));
+    expect(stores.areas.byCode.get(GRID)?.events5m.device).toBe(7);
+  });
+
+  it('shows resyncing on a gap, applies nothing past it, and recovers from a fresh snapshot', async () => {
+    const { wire, stores } = setup();
+    wire.connect();
+    await wire.ack(snapshot('e1', 5));
+    wire.delta(delta('e1', 8, 99));
+    expect(stores.connection.phase).toBe('resyncing');
+    expect(stores.areas.byCode.get(GRID)?.events5m.device).toBe(1);
+    expect(wire.pending).toHaveLength(1);
+    wire.delta(delta('e1', 9, 100));
+    expect(stores.areas.byCode.get(GRID)?.events5m.device).toBe(1);
+    await wire.ack(snapshot('e1', 9, 100));
+    expect(stores.connection.phase).toBe('live');
+    expect(stores.areas.byCode.get(GRID)?.events5m.device).toBe(100);
+  });
+
+  it('resyncs on a new epoch, from a delta or from a status', async () => {
+    const { wire, stores } = setup();
+    wire.connect();
+    await wire.ack(snapshot('e1', 5));
+    wire.delta(delta('e2', 6, 3));
+    expect(stores.connection.phase).toBe('resyncing');
+    await wire.ack(snapshot('e2', 0));
+    expect(stores.connection.phase).toBe('live');
+    wire.status({ mode: 'live', simulated: true, epoch: 'e3', clockTime: 0, districtName: 'x' });
+    expect(stores.connection.phase).toBe('resyncing');
+  });
+
+  it('takes a fresh snapshot on every reconnect', async () => {
+    const { wire, stores } = setup();
+    wire.connect();
+    await wire.ack(snapshot('e1', 5));
+    wire.disconnect();
+    expect(stores.connection.phase).toBe('reconnecting');
+    wire.delta(delta('e1', 6, 50));
+    expect(stores.areas.byCode.get(GRID)?.events5m.device).toBe(1);
+    wire.connect();
+    expect(stores.connection.phase).toBe('resyncing');
+    await wire.ack(snapshot('e1', 20, 4));
+    expect(stores.connection.phase).toBe('live');
+    wire.delta(delta('e1', 21, 5));
+    expect(stores.areas.byCode.get(GRID)?.events5m.device).toBe(5);
+  });
+
+  it('ignores a superseded snapshot', async () => {
+    const { wire, stores } = setup();
+    wire.connect();
+    wire.disconnect();
+    wire.connect();
+    expect(wire.pending).toHaveLength(2);
+    await wire.ack(snapshot('e1', 5, 11));
+    expect(stores.areas.summary).toBeNull();
+    await wire.ack(snapshot('e1', 6, 12));
+    expect(stores.areas.byCode.get(GRID)?.events5m.device).toBe(12);
+  });
+
+  it('marks data stale when frames stop, and offline after repeated connect failures', async () => {
+    const { wire, stores, advance } = setup();
+    wire.connect();
+    await wire.ack(snapshot('e1', 5));
+    expect(stores.connection.stale).toBe(false);
+    advance(6_000);
+    vi.advanceTimersByTime(1_000);
+    expect(stores.connection.stale).toBe(true);
+    wire.delta(delta('e1', 6, 2));
+    expect(stores.connection.stale).toBe(false);
+    wire.disconnect();
+    wire.connectError();
+    wire.connectError();
+    wire.connectError();
+    expect(stores.connection.phase).toBe('offline');
+  });
+
+  it('retries a refused subscribe', async () => {
+    const { wire, stores } = setup();
+    wire.connect();
+    wire.pending.shift()?.({ ok: false, error: { code: 'internal', message: 'boom' } });
+    await Promise.resolve();
+    expect(stores.connection.lastError).toContain('boom');
+    vi.advanceTimersByTime(1_000);
+    expect(wire.pending).toHaveLength(1);
+    await wire.ack(snapshot('e1', 1));
+    expect(stores.connection.phase).toBe('live');
+  });
+});
