@@ -1,4 +1,4 @@
-import type { CaseChannel, DeviceType, Feed } from './events.schema';
+import type { CaseChannel, CaseStatus, DeviceType, Feed, Urgency } from './events.schema';
 
 /** Device state derived from its events (DESIGN §3.2). "connected" and "last seen" are separate facts. */
 export type DeviceStatus = 'online' | 'offline' | 'fault';
@@ -15,6 +15,25 @@ export interface DeviceView {
 }
 
 export type FeedCounts = Record<Feed, number>;
+
+/** A case on the map (DESIGN §3.3): open cases, and cases closed in the last 24 h. */
+export interface CaseView {
+  id: string;
+  status: CaseStatus;
+  /** open (within SLA), overdue, or closed. */
+  state: 'open' | 'overdue' | 'closed';
+  category: string;
+  channel: CaseChannel;
+  urgency: Urgency;
+  grid: string;
+  /** The case's location, or its grid's label point when it was reported without one. */
+  lon: number;
+  lat: number;
+  reportedAt: number;
+  deadline: number;
+  closedAt: number | null;
+  title?: string;
+}
 
 export interface DeviceCounts {
   total: number;
@@ -116,7 +135,7 @@ export interface EventSeries {
 }
 
 /** What a scope subscription can show. */
-export const LAYERS = ['areas', 'devices', 'series', 'insights'] as const;
+export const LAYERS = ['areas', 'devices', 'cases', 'series', 'insights'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 export interface ScopeState {
@@ -125,6 +144,8 @@ export interface ScopeState {
   /** Stats of every area inside the scope. */
   areas: AreaStats[];
   devices: DeviceView[];
+  /** Open cases and cases closed in the last 24 h (layer `cases`). */
+  cases: CaseView[];
   series: EventSeries;
   insights: ScopeInsights;
 }
@@ -145,6 +166,9 @@ export interface ScopeChanges {
   summary?: AreaStats;
   areas?: AreaStats[];
   devices?: DeviceView[];
+  /** Cases that changed (upserts); a case that left the layer (closed more than 24 h ago) comes in `removedCases`. */
+  cases?: CaseView[];
+  removedCases?: string[];
   series?: EventSeries;
   insights?: ScopeInsights;
 }

@@ -71,7 +71,11 @@ export function createApp(deps: AppDeps): GridPulseApp {
   const { clock, district, db, config } = deps;
   const epoch = randomUUID().slice(0, 8);
   const metrics = createMetrics();
-  const aggregator = new Aggregator({ areaCodes: district.areas.map((a) => a.code), heartbeatTimeoutMs: deps.heartbeatTimeoutMs });
+  const aggregator = new Aggregator({
+    areaCodes: district.areas.map((a) => a.code),
+    areaCenters: new Map(district.areas.map((a) => [a.code, a.center])),
+    heartbeatTimeoutMs: deps.heartbeatTimeoutMs,
+  });
   const eventLog = new EventLog(db);
   const analyze = memoizeAnalyzer(deps.analyze ?? createTextAnalyzer());
   rebuild(aggregator, eventLog, clock.now() - Math.min(config.historyMs, 60 * 60_000), clock.now(), analyze);

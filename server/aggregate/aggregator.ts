@@ -21,6 +21,8 @@ export interface AggregatorOptions {
   sla?: SlaPolicy;
   /** Local time offset from UTC (ms) for day buckets and hour-of-week baselines. Default +8 h. */
   utcOffsetMs?: number;
+  /** Label point of each area, to place cases reported with a grid but no location. */
+  areaCenters?: ReadonlyMap<string, [number, number]>;
 }
 
 /** What the pipeline learned from a post's text (the aggregator does no NLP itself). */
@@ -32,12 +34,14 @@ export interface PostAnalysis {
 /** How one event was folded in. */
 export type ApplyOutcome = 'counted' | 'late' | 'skewed';
 
-/** What changed since the last `takeChanges()`, as area codes and device ids. */
+/** What changed since the last `takeChanges()`, as area codes, device ids and case ids. */
 export interface AggregateChanges {
   areas: Set<string>;
   series: Set<string>;
   insights: Set<string>;
   devices: string[];
+  cases: string[];
+  removedCases: string[];
 }
 
 /** Measures with learned baselines (for spike rules and "usual" figures on screen). */
@@ -95,7 +99,8 @@ export class Aggregator {
     const offset = opts.utcOffsetMs ?? 8 * 3_600_000;
     this.windows = new MultiWindow(MEASURE_COUNT, this.registry.size, offset);
     this.devices = new DeviceTracker(this.registry.size, opts.heartbeatTimeoutMs);
-    this.cases = new CaseTracker(this.windows, opts.sla ?? DEFAULT_SLA);
+    const centers = opts.areaCenters;
+    this.cases = new CaseTracker(this.windows, opts.sla ?? DEFAULT_SLA, undefined, (grid) => centers?.get(grid));
     this.baselines = new BaselineModel({ measures: BASELINE_MEASURES, utcOffsetMs: offset });
     this.lateness = opts.allowedLatenessMs ?? 60_000;
     this.maxSkew = opts.maxClockSkewMs ?? 5 * 60_000;
@@ -187,7 +192,7 @@ export class Aggregator {
           this.dirtyInsights.add(key);
           if (inWindow) this.dirtySeries.add(key);
         }
-        this.cases.observe(event, lineage, time, this.now);
+        this.cases.observe(event, grid, lineage, time, this.now);
         break;
       case 'opinion.post': {
         const sentiment = event.sentiment ?? post?.sentiment ?? 0;
@@ -248,7 +253,8 @@ export class Aggregator {
     const insights = codes(this.dirtyInsights.take());
     codes(caseAreas, insights);
     const series = codes(this.dirtySeries.take());
-    return { areas, series, insights, devices: dirtyDevices.devices };
+    const cases = this.cases.takeDirtyCases();
+    return { areas, series, insights, devices: dirtyDevices.devices, cases: cases.changed, removedCases: cases.removed };
   }
 
   /** Whether `scope` names the deployment or a known area. */

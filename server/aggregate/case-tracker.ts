@@ -1,4 +1,4 @@
-import { caseStatusKind, type CaseChannel, type CaseEvent, type CaseStatus, type Urgency } from '../../protocol';
+import { caseStatusKind, type CaseChannel, type CaseEvent, type CaseStatus, type CaseView, type Urgency } from '../../protocol';
 import { DirtyKeys } from './dirty-keys';
 import { CASE_CHANNEL_INDEX, M } from './measures';
 import { MinHeap } from './min-heap';
@@ -14,6 +14,10 @@ const STATE_INDEX: Readonly<Record<CaseState, number>> = { open: 0, overdue: 1, 
 
 interface CaseRecord {
   id: string;
+  grid: string;
+  lon: number;
+  lat: number;
+  title: string | undefined;
   status: CaseStatus;
   category: string;
   channel: CaseChannel;
@@ -33,6 +37,8 @@ interface CaseRecord {
   /** What this case has added to the windows, so a late event can move it exactly. */
   countedReport: { at: number; channel: CaseChannel; lineage: Int32Array } | undefined;
   countedClose: { at: number; ms: number; inSla: boolean; lineage: Int32Array } | undefined;
+  /** Closed long enough ago to have left the map layer. */
+  offLayer: boolean;
   /** Deadline last pushed on the heap (each deadline is queued once). */
   queuedDeadline: number;
   /** The inputs the deadline was computed from (recomputed only when they change). */
@@ -57,6 +63,10 @@ export class CaseTracker {
   private readonly openByClass = new Map<number, Map<string, number>>();
   private readonly deadlines = new MinHeap<CaseRecord>();
   private readonly dirtyAreas = new DirtyKeys();
+  private readonly dirtyCases = new Set<string>();
+  private readonly removedCases = new Set<string>();
+  /** Closed cases still shown on the map (closed within `showClosedMs`), to notice when they leave it. */
+  private lastLayerCheck = -Infinity;
   private lastEviction = -Infinity;
 
   constructor(
@@ -64,17 +74,26 @@ export class CaseTracker {
     private readonly policy: SlaPolicy = DEFAULT_SLA,
     /** Closed cases are forgotten this long after closing (a reopen after that starts a new record). */
     private readonly keepClosedMs = 7 * 86_400_000,
+    /** Label point of a grid, for cases reported without a location. */
+    private readonly centerOf: (grid: string) => [number, number] | undefined = () => undefined,
+    /** Closed cases stay on the map layer this long after closing. */
+    private readonly showClosedMs = 86_400_000,
   ) {}
 
   get size(): number {
     return this.cases.size;
   }
 
-  observe(e: CaseEvent, lineage: Int32Array, time: number, now: number): void {
+  observe(e: CaseEvent, grid: string, lineage: Int32Array, time: number, now: number): void {
     let c = this.cases.get(e.caseId);
     if (!c) {
+      const [lon, lat] = e.lon !== undefined && e.lat !== undefined ? [e.lon, e.lat] : (this.centerOf(grid) ?? [0, 0]);
       c = {
         id: e.caseId,
+        grid,
+        lon,
+        lat,
+        title: e.title,
         status: e.status,
         category: e.category,
         channel: e.channel,
@@ -92,6 +111,7 @@ export class CaseTracker {
         countedClose: undefined,
         queuedDeadline: Number.NaN,
         deadlineKey: '',
+        offLayer: false,
       };
       this.cases.set(c.id, c);
       this.bump(c, c.state, 1);
@@ -112,6 +132,14 @@ export class CaseTracker {
         c.lineage = lineage;
         c.lastTime = time;
         c.lastEventId = e.id;
+        if (grid !== c.grid) {
+          c.grid = grid;
+          [c.lon, c.lat] = e.lon !== undefined && e.lat !== undefined ? [e.lon, e.lat] : (this.centerOf(grid) ?? [c.lon, c.lat]);
+        } else if (e.lon !== undefined && e.lat !== undefined) {
+          c.lon = e.lon;
+          c.lat = e.lat;
+        }
+        if (e.title) c.title = e.title;
         if (moves) this.bump(c, c.state, 1);
       }
     }
@@ -125,6 +153,7 @@ export class CaseTracker {
     }
     this.recount(c);
     this.refresh(c, now);
+    this.dirtyCases.add(c.id);
   }
 
   /** Moves overdue states to `now` (pops the deadlines that passed) and forgets long-closed cases. */
@@ -134,6 +163,16 @@ export class CaseTracker {
       if (this.cases.get(c.id) !== c) continue;
       c.queuedDeadline = Number.NaN;
       this.refresh(c, now);
+    }
+    if (now - this.lastLayerCheck >= 60_000) {
+      this.lastLayerCheck = now;
+      for (const c of this.cases.values()) {
+        if (c.state === 'closed' && c.closeAt !== undefined && now - c.closeAt > this.showClosedMs && !c.offLayer) {
+          c.offLayer = true;
+          this.removedCases.add(c.id);
+          this.dirtyCases.delete(c.id);
+        }
+      }
     }
     if (now - this.lastEviction >= 3_600_000) {
       this.lastEviction = now;
@@ -164,6 +203,45 @@ export class CaseTracker {
 
   takeDirty(): number[] {
     return this.dirtyAreas.take();
+  }
+
+  /** Case ids changed since the last call, and ids that left the map layer. */
+  takeDirtyCases(): { changed: string[]; removed: string[] } {
+    const out = { changed: [...this.dirtyCases], removed: [...this.removedCases] };
+    this.dirtyCases.clear();
+    this.removedCases.clear();
+    return out;
+  }
+
+  /** The map view of a case, or undefined when it is unknown or off the layer. */
+  view(id: string): CaseView | undefined {
+    const c = this.cases.get(id);
+    if (!c || c.offLayer) return undefined;
+    return {
+      id: c.id,
+      status: c.status,
+      state: c.state,
+      category: c.category,
+      channel: c.channel,
+      urgency: c.urgency,
+      grid: c.grid,
+      lon: c.lon,
+      lat: c.lat,
+      reportedAt: c.reportAt,
+      deadline: c.deadline,
+      closedAt: c.closeAt ?? null,
+      ...(c.title ? { title: c.title } : {}),
+    };
+  }
+
+  /** Map views of the cases in `scope` (an area-code prefix, or '*'). */
+  views(scope: string): CaseView[] {
+    const out: CaseView[] = [];
+    for (const c of this.cases.values()) {
+      if (c.offLayer || (scope !== '*' && !c.grid.startsWith(scope))) continue;
+      out.push(this.view(c.id)!);
+    }
+    return out;
   }
 
   private deadlineOf(c: CaseRecord): number {

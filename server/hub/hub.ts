@@ -72,7 +72,9 @@ export class Hub {
     const now = clock.now();
     aggregator.advance(now);
     const changes = aggregator.takeChanges();
-    if (changes.areas.size === 0 && changes.series.size === 0 && changes.insights.size === 0 && changes.devices.length === 0) {
+    const quiet =
+      changes.areas.size === 0 && changes.series.size === 0 && changes.insights.size === 0 && changes.devices.length === 0;
+    if (quiet && changes.cases.length === 0 && changes.removedCases.length === 0) {
       return 0;
     }
     let sent = 0;
@@ -98,9 +100,10 @@ export class Hub {
       ? aggregator.registry.codesWithin(scope).map((code) => aggregator.stats(code)!)
       : [];
     const devices = layers.has('devices') ? aggregator.deviceViews(scope) : [];
+    const cases = layers.has('cases') ? aggregator.cases.views(scope) : [];
     const series = aggregator.series(scope)!;
     const insights = aggregator.insights(scope)!;
-    return { scope, epoch: this.deps.epoch, seq: room.seq, time: now, state: { summary, areas, devices, series, insights } };
+    return { scope, epoch: this.deps.epoch, seq: room.seq, time: now, state: { summary, areas, devices, cases, series, insights } };
   }
 
   private changesFor(room: Room, changes: AggregateChanges): ScopeChanges | undefined {
@@ -132,6 +135,19 @@ export class Hub {
         out.devices = devices;
         any = true;
       }
+    }
+    if (layers.has('cases') && (changes.cases.length > 0 || changes.removedCases.length > 0)) {
+      const cases = [];
+      const removed = [];
+      for (const id of changes.cases) {
+        const view = aggregator.cases.view(id);
+        if (view && inScope(view.grid, scope)) cases.push(view);
+      }
+      // A removed id is sent to every scope: ids are unique, and a client ignores one it never had.
+      for (const id of changes.removedCases) removed.push(id);
+      if (cases.length > 0) out.cases = cases;
+      if (removed.length > 0) out.removedCases = removed;
+      any ||= cases.length > 0 || removed.length > 0;
     }
     if (layers.has('series') && changes.series.has(scope)) {
       out.series = aggregator.series(scope)!;

@@ -54,6 +54,7 @@ export function snapshotFrame(epoch: string, seq: number, state: Partial<Snapsho
       summary: areaStats('*'),
       areas: [],
       devices: [],
+      cases: [],
       series: { start: 0, stepMs: 60_000, counts: [] },
       insights: emptyInsights(),
       ...state,
