@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     include: ['{protocol,geo,server,mock-streams,client,test,scripts}/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'dist/**'],
-    testTimeout: 20_000,
+    // Generous: integration tests spawn servers and CLI processes on a shared 2-core machine.
+    testTimeout: 60_000,
     hookTimeout: 120_000,
     // Integration and browser tests start servers and Chromium: keep the 2-core machines responsive.
     maxWorkers: 2,

@@ -1,5 +1,6 @@
 import type { DeviceType } from '../protocol';
 import type { Building, District, Poi, Position, Road } from '../geo/district.types';
+import { geometryBBox, pointInGeometry, pointOnSurface } from '../geo/geometry';
 import type { GridIndex } from '../geo/grid-index';
 import type { Rng } from './prng';
 
@@ -79,13 +80,14 @@ export function placeDevices(
   rng: Rng,
   index: Pick<GridIndex, 'gridAt'>,
 ): DeviceSpec[] {
-  if (district.buildings.length === 0)
-    throw new Error(`district ${district.code} has no buildings to place devices in`);
+  // An imported district may come with grids only: devices then stand at sites spread inside each grid.
+  const buildings = district.buildings.length > 0 ? district.buildings : gridSites(district, rng);
+  if (buildings.length === 0) throw new Error(`district ${district.code} has no grids to place devices in`);
   const counts = deviceCounts(count);
-  const residential = district.buildings.filter((b) => b.use === 'residential');
-  const homes = residential.length > 0 ? residential : district.buildings;
+  const residential = buildings.filter((b) => b.use === 'residential');
+  const homes = residential.length > 0 ? residential : buildings;
   const homeWeights = homes.map((b) => Math.max(1, b.floors));
-  const allWeights = district.buildings.map((b) => Math.max(1, b.floors));
+  const allWeights = buildings.map((b) => Math.max(1, b.floors));
   const byKind = (kind: Poi['kind']): Poi[] => district.pois.filter((p) => p.kind === kind);
   const parkingLots = byKind('parking');
   const trashStations = byKind('trash_station');
@@ -139,13 +141,13 @@ export function placeDevices(
   }
 
   for (let i = 0; i < counts.smoke; i++) {
-    const b = rng.weighted(district.buildings, allWeights);
+    const b = rng.weighted(buildings, allWeights);
     add('smoke', inside(b, rng), b.grid, { building: b.id });
   }
 
   // Access control: one reader per entrance; large buildings get several, in building order so every
   // building has one before any gets a second.
-  const entrances = [...district.buildings].sort((a, b) => b.floors - a.floors);
+  const entrances = [...buildings].sort((a, b) => b.floors - a.floors);
   for (let i = 0; i < counts.access; i++) {
     const b = entrances[i % entrances.length] as Building;
     add('access', entrance(b, Math.floor(i / entrances.length), rng), b.grid, { building: b.id });
@@ -179,11 +181,44 @@ export function placeDevices(
       }
     }
     // A road outside every grid (or no roads): fall back to a building frontage.
-    const b = rng.pick(district.buildings);
+    const b = rng.pick(buildings);
     add(type, entrance(b, 2, rng), b.grid, { building: b.id });
   }
 
   return devices;
+}
+
+/** Stand-in sites per grid when a district has no buildings. */
+const SITES_PER_GRID = 4;
+
+/**
+ * Stand-in "buildings" for a district without any: a few points inside each grid (random points of the grid's
+ * bounding box that fall inside it, else its point on surface), so meters, detectors and readers have homes.
+ * They have no footprint, so devices sit at (or just around) the site.
+ */
+function gridSites(district: District, rng: Rng): Building[] {
+  const sites: Building[] = [];
+  for (const area of district.areas) {
+    if (area.level !== 'grid') continue;
+    const [w, s, e, n] = geometryBBox(area.geometry);
+    for (let k = 0; k < SITES_PER_GRID; k++) {
+      let site: Position | undefined;
+      for (let attempt = 0; attempt < 20 && !site; attempt++) {
+        const p: Position = [rng.range(w, e), rng.range(s, n)];
+        if (pointInGeometry(p, area.geometry)) site = p;
+      }
+      sites.push({
+        id: `${area.code}-S${k + 1}`,
+        name: area.name,
+        grid: area.code,
+        use: 'residential',
+        floors: 1,
+        footprint: [],
+        center: site ?? pointOnSurface(area.geometry),
+      });
+    }
+  }
+  return sites;
 }
 
 /** A point inside the middle of a building footprint's bounding box. */

@@ -1,5 +1,7 @@
+export * from './alerts';
 export * from './area';
 export * from './case-taxonomy';
+export * from './demo';
 export * from './errors';
 export * from './events.schema';
 export * from './frames';

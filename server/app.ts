@@ -1,12 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import express, { type Express } from 'express';
-import type { ServerStatus } from '../protocol';
+import { DEMO_NAMESPACE, type ServerStatus } from '../protocol';
 import type { District } from '../geo/district.types';
-import { Aggregator } from './aggregate/aggregator';
+import type { Aggregator } from './aggregate/aggregator';
 import type { DEFAULT_HEARTBEAT_TIMEOUT_MS } from './aggregate/device-tracker';
 import type { Feed, FeedSink } from './feeds/feed';
-import { Hub } from './hub/hub';
+import { DemoSession, noRecordings, type RecordingSource } from './demo/demo-session';
+import { attachDemoNamespace, broadcastDemoStatus } from './hub/demo.handlers';
+import type { Hub } from './hub/hub';
 import { createIo } from './hub/io';
 import { registerScopeHandlers } from './hub/scope.handlers';
 import type { GridPulseServer } from './hub/types';
@@ -16,11 +17,12 @@ import { staticRouter } from './http/static.routes';
 import { streamRouter } from './http/stream.routes';
 import { ingestErrorHandler, ingestRouter } from './ingest/http-ingest';
 import type { Clock } from './pipeline/clock';
-import { Pipeline } from './pipeline/pipeline';
+import type { Pipeline } from './pipeline/pipeline';
 import { createTextAnalyzer, memoizeAnalyzer, type TextAnalyzer } from './nlp/text-analyzer';
 import type { Db } from './store/database';
-import { integrityCheck } from './store/database';
-import { EventLog } from './store/event-log';
+import { integrityCheck, openDatabase } from './store/database';
+import type { EventLog } from './store/event-log';
+import { createWorld, uncountedPipeline, type World } from './world';
 
 export interface AppConfig {
   /** Hub tick: one delta frame per scope per tick (default 250 ms). */
@@ -48,7 +50,14 @@ export interface AppDeps {
   heartbeatTimeoutMs?: typeof DEFAULT_HEARTBEAT_TIMEOUT_MS;
   /** Text analysis of posts; defaults to the jieba analyzer. */
   analyze?: TextAnalyzer;
+  /** Recordings demo mode can replay (main.ts: shipped ones, `${DATA_DIR}/recordings`, `--demo <file>`). */
+  recordings?: RecordingSource;
+  /** Real time under the demo's virtual clock; defaults to `clock`. */
+  demoClock?: Clock;
 }
+
+/** Event history a demo world keeps in its in-memory log (its aggregates never need more). */
+const DEMO_HISTORY_MS = 60 * 60_000;
 
 export interface GridPulseApp {
   app: Express;
@@ -58,6 +67,10 @@ export interface GridPulseApp {
   aggregator: Aggregator;
   hub: Hub;
   eventLog: EventLog;
+  /** The live world (namespace `/`). */
+  world: World;
+  /** The demo controller and its isolated world (namespace `/demo`, DESIGN §9.8). */
+  demo: DemoSession;
   metrics: Metrics;
   status(): ServerStatus;
   /** Starts the tick loop and the feeds. */
@@ -69,23 +82,30 @@ export interface GridPulseApp {
 /** Builds the whole server without listening (STYLE.md 2): main.ts and tests decide where it listens. */
 export function createApp(deps: AppDeps): GridPulseApp {
   const { clock, district, db, config } = deps;
-  const epoch = randomUUID().slice(0, 8);
   const metrics = createMetrics();
-  const aggregator = new Aggregator({
-    areaCodes: district.areas.map((a) => a.code),
-    areaCenters: new Map(district.areas.map((a) => [a.code, a.center])),
-    heartbeatTimeoutMs: deps.heartbeatTimeoutMs,
-  });
-  const eventLog = new EventLog(db);
   const analyze = memoizeAnalyzer(deps.analyze ?? createTextAnalyzer());
-  rebuild(aggregator, eventLog, clock.now() - Math.min(config.historyMs, 60 * 60_000), clock.now(), analyze);
-  const pipeline = new Pipeline({ clock, aggregator, gridAt: deps.gridAt, log: eventLog, counters: metrics.pipelineCounters, analyze });
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   const httpServer = createServer(app);
   const io = createIo(httpServer, config.allowedOrigins);
+
+  const world = createWorld({
+    clock,
+    district,
+    gridAt: deps.gridAt,
+    db,
+    nsp: io.of('/'),
+    counters: metrics.pipelineCounters,
+    analyze,
+    historyMs: config.historyMs,
+    isolated: false,
+    heartbeatTimeoutMs: deps.heartbeatTimeoutMs,
+    onFrame: () => metrics.frames.inc(),
+  });
+  const { epoch, aggregator, pipeline, eventLog, hub } = world;
+  rebuild(aggregator, eventLog, clock.now() - Math.min(config.historyMs, 60 * 60_000), clock.now(), analyze);
 
   const status = (): ServerStatus => ({
     mode: config.mode,
@@ -95,19 +115,48 @@ export function createApp(deps: AppDeps): GridPulseApp {
     districtName: district.name,
   });
 
-  const hub = new Hub({
-    io,
-    aggregator,
-    clock,
-    epoch,
-    beforeTick: () => eventLog.flush(),
-    onFrame: () => metrics.frames.inc(),
+  // Demo mode: worlds of their own (in-memory store, virtual clock, own epoch) on `/demo`. They share the
+  // district and the text analyzer (both immutable) and nothing else with the live world.
+  const demoNsp = io.of(DEMO_NAMESPACE);
+  const rejectRequest = (reason: string) => metrics.rejected.inc({ reason });
+  const demo: DemoSession = new DemoSession({
+    realClock: deps.demoClock ?? clock,
+    recordings: deps.recordings ?? noRecordings,
+    districtCode: district.code,
+    stepMs: config.tickMs,
+    createWorld: (opts) => {
+      const demoDb = openDatabase(':memory:');
+      const demoWorld = createWorld({
+        clock: opts.clock,
+        district,
+        gridAt: deps.gridAt,
+        db: demoDb,
+        nsp: demoNsp,
+        counters: uncountedPipeline,
+        analyze,
+        historyMs: DEMO_HISTORY_MS,
+        pruneEveryMs: DEMO_HISTORY_MS / 4,
+        isolated: true,
+        heartbeatTimeoutMs: opts.heartbeatTimeoutMs,
+      });
+      return { ...demoWorld, dispose: () => demoDb.close() };
+    },
+    onStatus: (s) => broadcastDemoStatus(demoNsp, s, demoStatus()),
+    onWorld: () => demoNsp.emit('status:changed', demoStatus()),
   });
+  const demoStatus = (): ServerStatus => ({
+    mode: 'demo',
+    simulated: false,
+    epoch: demo.world.epoch,
+    clockTime: demo.world.clock.now(),
+    districtName: district.name,
+  });
+  attachDemoNamespace(io, demoNsp, { session: demo, status: demoStatus, rejected: rejectRequest });
 
   io.on('connection', (socket) => {
     metrics.clients.inc();
     socket.emit('status:changed', status());
-    registerScopeHandlers(io, socket, { hub, aggregator, rejected: (reason) => metrics.rejected.inc({ reason }) });
+    registerScopeHandlers(io, socket, { hub, aggregator, rejected: rejectRequest });
     socket.on('disconnect', () => {
       metrics.clients.dec();
       hub.prune();
@@ -148,7 +197,6 @@ export function createApp(deps: AppDeps): GridPulseApp {
   app.use(ingestErrorHandler(countRejected));
 
   let timer: NodeJS.Timeout | undefined;
-  let ticks = 0;
   const feeds = deps.feeds ?? [];
   const sink: FeedSink = (events, meta) => void pipeline.ingest(events, meta);
 
@@ -160,6 +208,8 @@ export function createApp(deps: AppDeps): GridPulseApp {
     aggregator,
     hub,
     eventLog,
+    world,
+    demo,
     metrics,
     status,
     start() {
@@ -167,16 +217,16 @@ export function createApp(deps: AppDeps): GridPulseApp {
       for (const feed of feeds) feed.start(sink);
       timer = setInterval(() => {
         const end = metrics.tickSeconds.startTimer();
-        hub.tick();
+        world.tick();
         end();
-        // Retention once a minute of ticks: the log is bounded by event time (DESIGN §7).
-        if (++ticks % Math.max(1, Math.round(60_000 / config.tickMs)) === 0) eventLog.prune(clock.now() - config.historyMs);
       }, config.tickMs);
+      demo.start();
     },
     async close() {
       for (const feed of feeds) feed.stop();
       if (timer) clearInterval(timer);
       timer = undefined;
+      await demo.close();
       eventLog.flush();
       stream.close();
       await io.close();

@@ -2,10 +2,14 @@
  * Composition root: the only place that reads the environment and listens (STYLE.md 2).
  * `npm start` runs it through scripts/start.mjs after building the client if needed.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createGridIndex } from '../geo/grid-index';
+import { createRecordingCatalogue } from '../mock-streams/recording-catalogue';
 import { createSimulation } from '../mock-streams/simulation';
+import { DEMO_MAX_SPEED, DEMO_MIN_SPEED } from '../protocol';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { loadDistrict } from './district-loader';
@@ -18,11 +22,61 @@ import { lastEventTime } from './store/event-log';
 
 /** On a fresh start the simulation pre-rolls this much history so the cockpit is full at once. */
 const SIM_PREROLL_MS = 60 * 60_000;
+/** Recordings shipped with GridPulse. */
+const SHIPPED_RECORDINGS = join(dirname(fileURLToPath(import.meta.url)), '../mock-streams/recordings');
+
+const HELP = `Usage: npm start [-- options]
+
+Options:
+  --demo <file>        also replay this recording (.ndjson.gz) in demo mode, at once: every page shows it,
+                       marked DEMO; the live feeds keep running, isolated
+  --demo-speed <n>     replay speed, ${DEMO_MIN_SPEED}..${DEMO_MAX_SPEED} (default 60)
+  --demo-loop          start the recording again at its end
+  -h, --help           this help
+
+The presenter controls are at /demo. Configuration by environment variables: see README.md "Configuration".
+`;
+
+interface DemoArgs {
+  file: string;
+  speed: number;
+  loop: boolean;
+}
+
+/** Parses the command line; throws ConfigError with what is wrong. */
+function parseCommandLine(argv: string[]): { help: boolean; demo?: DemoArgs } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        demo: { type: 'string' },
+        'demo-speed': { type: 'string' },
+        'demo-loop': { type: 'boolean' },
+      },
+      strict: true,
+    });
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message} (see --help)`);
+  }
+  const v = parsed.values;
+  if (v.help) return { help: true };
+  if (v.demo === undefined) {
+    if (v['demo-speed'] !== undefined || v['demo-loop']) throw new ConfigError('--demo-speed and --demo-loop need --demo <file>');
+    return { help: false };
+  }
+  if (!existsSync(v.demo)) throw new ConfigError(`--demo ${v.demo}: no such file`);
+  const speed = v['demo-speed'] === undefined ? 60 : Number(v['demo-speed']);
+  if (!(speed >= DEMO_MIN_SPEED && speed <= DEMO_MAX_SPEED))
+    throw new ConfigError(`--demo-speed must be a number from ${DEMO_MIN_SPEED} to ${DEMO_MAX_SPEED}, got ${v['demo-speed']}`);
+  return { help: false, demo: { file: v.demo, speed, loop: v['demo-loop'] === true } };
+}
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, strict: true });
-  if (values.help) {
-    process.stdout.write('Usage: npm start\nConfiguration by environment variables: see README.md "Configuration".\n');
+  const args = parseCommandLine(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(HELP);
     return;
   }
   const config = loadConfig(process.env);
@@ -62,12 +116,21 @@ async function main(): Promise<void> {
     );
   }
 
+  const recordings = createRecordingCatalogue({
+    dirs: [
+      { path: join(dataDir, 'recordings'), origin: 'data' },
+      { path: SHIPPED_RECORDINGS, origin: 'shipped' },
+    ],
+    files: args.demo ? [args.demo.file] : [],
+  });
+
   const gp = createApp({
     clock,
     district,
     gridAt: index.gridAt,
     db,
     feeds,
+    recordings,
     config: {
       tickMs: config.GRIDPULSE_TICK_MS,
       ingestToken: config.GRIDPULSE_INGEST_TOKEN,
@@ -75,7 +138,7 @@ async function main(): Promise<void> {
       historyMs: config.GRIDPULSE_HISTORY_HOURS * 3_600_000,
       staticDir: resolve('dist/client'),
       simulated,
-      mode: 'live',
+      mode: args.demo ? 'demo' : 'live',
       allowedOrigins: config.GRIDPULSE_ALLOWED_ORIGINS,
     },
   });
@@ -85,6 +148,14 @@ async function main(): Promise<void> {
     gp.httpServer.listen(config.PORT, config.HOST, done);
   });
   gp.start();
+  if (args.demo) {
+    // The recording must be readable before we say it is playing.
+    const id = recordings.idOf(args.demo.file);
+    await gp.demo.load(id);
+    await gp.demo.setSpeed(args.demo.speed);
+    await gp.demo.setLoop(args.demo.loop);
+    await gp.demo.play();
+  }
   const address = gp.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const base = `http://localhost:${port}`;
@@ -94,6 +165,7 @@ async function main(): Promise<void> {
       `  wall      ${base}/wall`,
       `  tablet    ${base}/tablet`,
       `  duty      ${base}/duty`,
+      `  demo      ${base}/demo${args.demo ? `   replaying ${args.demo.file} at ${args.demo.speed}×${args.demo.loop ? ', looping' : ''} (every page shows it, marked DEMO)` : ''}`,
       `  health    ${base}/healthz   metrics ${base}/metrics`,
       `  ingest    POST ${base}/api/ingest  (Authorization: Bearer <GRIDPULSE_INGEST_TOKEN>)`,
       ...(config.GRIDPULSE_MQTT_URL ? [`  mqtt      ${config.GRIDPULSE_MQTT_URL}  topic ${config.GRIDPULSE_MQTT_TOPIC}`] : []),

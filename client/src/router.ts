@@ -6,6 +6,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/wall', name: 'wall', component: () => import('./views/WallView.vue') },
   { path: '/tablet', name: 'tablet', component: () => import('./views/ComingSoonView.vue'), props: { page: 'tablet' } },
   { path: '/duty', name: 'duty', component: () => import('./views/ComingSoonView.vue'), props: { page: 'duty' } },
+  { path: '/demo', name: 'demo', component: () => import('./views/DemoView.vue') },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];
 

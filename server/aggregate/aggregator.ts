@@ -1,13 +1,14 @@
 import { ROOT_SCOPE, type AreaStats, type DeviceView, type EventSeries, type IngestEvent, type ScopeInsights } from '../../protocol';
 import { AreaRegistry } from './area-registry';
 import { buildAreaStats, buildEventSeries, buildInsights, type AggregateState } from './area-view';
-import { BaselineModel } from './baseline';
+import { BaselineModel, type BaselineState } from './baseline';
 import { CaseTracker } from './case-tracker';
 import { DeviceTracker, type DEFAULT_HEARTBEAT_TIMEOUT_MS, type DeviceObservation } from './device-tracker';
 import { DirtyKeys } from './dirty-keys';
 import { DEVICE_TYPE_INDEX, M, MEASURE_COUNT, NEGATIVE_SENTIMENT } from './measures';
 import { MultiWindow, type WindowName } from './multi-window';
 import { DEFAULT_SLA, type SlaPolicy } from './sla';
+import type { SlidingWindowState } from './sliding-window';
 import { TopicSketch } from './topic-sketch';
 
 export interface AggregatorOptions {
@@ -23,6 +24,20 @@ export interface AggregatorOptions {
   utcOffsetMs?: number;
   /** Label point of each area, to place cases reported with a grid but no location. */
   areaCenters?: ReadonlyMap<string, [number, number]>;
+}
+
+/** See `Aggregator.exportState`. Typed arrays and plain data only (structured-clone / v8.serialize safe). */
+export interface AggregatorSnapshot {
+  version: 1;
+  codes: string[];
+  now: number;
+  learnedMinute: number;
+  learnedHour: number;
+  windows: Record<WindowName, SlidingWindowState>;
+  devices: ReturnType<DeviceTracker['exportState']>;
+  cases: ReturnType<CaseTracker['exportState']>;
+  topics: ({ code: string } & ReturnType<TopicSketch['exportState']>)[];
+  baselines: BaselineState;
 }
 
 /** What the pipeline learned from a post's text (the aggregator does no NLP itself). */
@@ -262,6 +277,48 @@ export class Aggregator {
     return scope === ROOT_SCOPE || this.registry.has(scope);
   }
 
+  /**
+   * The whole engine state for a restart snapshot (DESIGN §7): windows, devices, cases, topics, baselines.
+   * Derived counters are not in it; `importState` re-derives them.
+   */
+  exportState(): AggregatorSnapshot {
+    const w = this.windows.windows;
+    return {
+      version: 1,
+      codes: this.registry.codesWithin('*'),
+      now: this.now,
+      learnedMinute: this.learnedMinute,
+      learnedHour: this.learnedHour,
+      windows: { '5m': w['5m'].exportState(), '1h': w['1h'].exportState(), '24h': w['24h'].exportState(), '7d': w['7d'].exportState() },
+      devices: this.devices.exportState(),
+      cases: this.cases.exportState(),
+      topics: this.topics.map((t, key) => (t ? { code: this.registry.codeOf(key), ...t.exportState() } : undefined)).filter((t) => t !== undefined),
+      baselines: this.baselines.exportState(),
+    };
+  }
+
+  /** Restores a snapshot into a fresh engine built for the same district; throws when the areas differ. */
+  importState(s: AggregatorSnapshot): void {
+    if (s.version !== 1) throw new Error(`aggregate snapshot version ${s.version} is not supported`);
+    if (s.codes.join(',') !== this.registry.codesWithin('*').join(',')) throw new Error('aggregate snapshot is for another district');
+    const w = this.windows.windows;
+    for (const name of ['5m', '1h', '24h', '7d'] as const) w[name].importState(s.windows[name]);
+    const lineageOf = (grid: string) => this.registry.lineage(grid);
+    this.devices.importState(s.devices, lineageOf);
+    this.cases.importState(s.cases, lineageOf);
+    for (const t of s.topics) {
+      const key = this.registry.keyOf(t.code);
+      if (key === undefined) continue;
+      const sketch = new TopicSketch();
+      sketch.importState(t);
+      this.topics[key] = sketch;
+    }
+    this.baselines.importState(s.baselines);
+    this.now = s.now;
+    this.learnedMinute = s.learnedMinute;
+    this.learnedHour = s.learnedHour;
+  }
+
   private state(): AggregateState {
     return {
       now: this.now,
@@ -283,7 +340,8 @@ export class Aggregator {
   private learn(now: number): void {
     const w = this.windows;
     const minute = w.bucketOf('1h', now);
-    const firstMinute = Math.max(this.learnedMinute + 1, minute - 60);
+    // learnedMinute was still running at the last call: it is the first completed minute to learn now.
+    const firstMinute = Math.max(this.learnedMinute, minute - 60);
     if (Number.isFinite(this.learnedMinute)) {
       for (let m = firstMinute; m < minute; m++) {
         for (let key = 0; key < this.registry.size; key++) {
@@ -294,7 +352,7 @@ export class Aggregator {
     this.learnedMinute = minute;
     const hour = w.bucketOf('24h', now);
     if (Number.isFinite(this.learnedHour)) {
-      for (let h = Math.max(this.learnedHour + 1, hour - 24); h < hour; h++) {
+      for (let h = Math.max(this.learnedHour, hour - 24); h < hour; h++) {
         const start = w.bucketStart('24h', h);
         for (let key = 0; key < this.registry.size; key++) {
           for (const measure of BASELINE_MEASURES) this.baselines.observeHour(key, measure, start, w.bucketValue('24h', key, measure, h));

@@ -26,6 +26,16 @@ export interface BaselineReading {
   samples: number;
 }
 
+export interface BaselineState {
+  keys: number;
+  measures: number[];
+  minute: Float64Array;
+  minuteSeen: Uint8Array;
+  mean: Float64Array;
+  variance: Float64Array;
+  count: Uint16Array;
+}
+
 const SLOTS = 168;
 
 export class BaselineModel {
@@ -112,6 +122,28 @@ export class BaselineModel {
       hourlyStd: samples ? Math.sqrt(this.variance[s]!) : null,
       samples,
     };
+  }
+
+  exportState(): BaselineState {
+    return {
+      keys: this.keys,
+      measures: this.measures,
+      minute: this.minute.slice(),
+      minuteSeen: this.minuteSeen.slice(),
+      mean: this.mean.slice(),
+      variance: this.variance.slice(),
+      count: this.count.slice(),
+    };
+  }
+
+  importState(s: BaselineState): void {
+    if (s.measures.join() !== this.measures.join()) throw new Error('baseline snapshot has other measures');
+    this.keys = s.keys;
+    this.minute = s.minute.slice();
+    this.minuteSeen = s.minuteSeen.slice();
+    this.mean = s.mean.slice();
+    this.variance = s.variance.slice();
+    this.count = s.count.slice();
   }
 
   private ensure(keys: number): void {

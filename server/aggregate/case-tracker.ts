@@ -12,7 +12,7 @@ export const MAX_EXTENSIONS = 3;
 export type CaseState = 'open' | 'overdue' | 'closed';
 const STATE_INDEX: Readonly<Record<CaseState, number>> = { open: 0, overdue: 1, closed: 2 };
 
-interface CaseRecord {
+export interface CaseRecord {
   id: string;
   grid: string;
   lon: number;
@@ -45,6 +45,13 @@ interface CaseRecord {
   deadlineKey: string;
 }
 
+/** A case as a snapshot keeps it: lineages become grid codes. */
+export type CaseSnapshot = Omit<CaseRecord, 'lineage' | 'extensions' | 'countedReport' | 'countedClose' | 'queuedDeadline'> & {
+  extensions: string[];
+  countedReport: { at: number; channel: CaseChannel; grid: string } | undefined;
+  countedClose: { at: number; ms: number; inSla: boolean; grid: string } | undefined;
+};
+
 /** The class of a category code (e.g. BJ0112 → BJ01): what "by category" rolls up to. */
 export function categoryClass(category: string): string {
   return category.length > 4 ? category.slice(0, 4) : category;
@@ -64,6 +71,8 @@ export class CaseTracker {
   private readonly deadlines = new MinHeap<CaseRecord>();
   private readonly dirtyAreas = new DirtyKeys();
   private readonly dirtyCases = new Set<string>();
+  /** Grid of each lineage seen (lineages are interned per grid by the registry), for snapshots. */
+  private readonly gridByLineage = new WeakMap<Int32Array, string>();
   private readonly removedCases = new Set<string>();
   /** Closed cases still shown on the map (closed within `showClosedMs`), to notice when they leave it. */
   private lastLayerCheck = -Infinity;
@@ -244,6 +253,60 @@ export class CaseTracker {
     return out;
   }
 
+  /** Every case without lineages (derived), for a snapshot. */
+  exportState(): { cases: CaseSnapshot[]; lastEviction: number; lastLayerCheck: number } {
+    const cases: CaseSnapshot[] = [];
+    for (const c of this.cases.values()) {
+      const { lineage: _l, extensions, countedReport, countedClose, ...rest } = c;
+      cases.push({
+        ...rest,
+        extensions: [...extensions],
+        countedReport: countedReport && { at: countedReport.at, channel: countedReport.channel, grid: this.gridOfLineage(c, countedReport.lineage) },
+        countedClose: countedClose && { at: countedClose.at, ms: countedClose.ms, inSla: countedClose.inSla, grid: this.gridOfLineage(c, countedClose.lineage) },
+      });
+    }
+    return { cases, lastEviction: this.lastEviction, lastLayerCheck: this.lastLayerCheck };
+  }
+
+  /**
+   * Restores cases from `exportState` into an empty tracker (the windows are restored separately, with the
+   * contributions the cases recorded); state counts and the deadline heap are re-derived.
+   */
+  importState(
+    state: { cases: CaseSnapshot[]; lastEviction: number; lastLayerCheck: number },
+    lineageOf: (grid: string) => Int32Array | undefined,
+  ): void {
+    if (this.cases.size > 0) throw new Error('importState needs an empty case tracker');
+    for (const snap of state.cases) {
+      const lineage = lineageOf(snap.grid);
+      if (!lineage) continue;
+      const counted = (x: { grid: string } | undefined) => (x ? (lineageOf(x.grid) ?? lineage) : lineage);
+      const c: CaseRecord = {
+        ...snap,
+        lineage,
+        extensions: new Set(snap.extensions),
+        countedReport: snap.countedReport && { at: snap.countedReport.at, channel: snap.countedReport.channel, lineage: counted(snap.countedReport) },
+        countedClose: snap.countedClose && { ...snap.countedClose, lineage: counted(snap.countedClose) },
+        queuedDeadline: Number.NaN,
+      };
+      this.cases.set(c.id, c);
+      this.bump(c, c.state, 1);
+      if (c.state === 'open') {
+        this.deadlines.push(c.deadline, c);
+        c.queuedDeadline = c.deadline;
+      }
+    }
+    this.lastEviction = state.lastEviction;
+    this.lastLayerCheck = state.lastLayerCheck;
+    this.dirtyAreas.take();
+    this.dirtyCases.clear();
+  }
+
+  /** The grid a counted contribution was made in (its lineage's last key is the grid when unchanged). */
+  private gridOfLineage(c: CaseRecord, lineage: Int32Array): string {
+    return lineage === c.lineage ? c.grid : (this.gridByLineage.get(lineage) ?? c.grid);
+  }
+
   private deadlineOf(c: CaseRecord): number {
     let deadline = slaDeadline(this.policy, c.reportAt, c.urgency, c.category);
     // 延期: each extension grants the case's SLA again from the current deadline.
@@ -256,6 +319,7 @@ export class CaseTracker {
   /** Re-derives what the case contributes to the windows; moves it when a late event changed the times. */
   private recount(c: CaseRecord): void {
     const w = this.windows;
+    this.gridByLineage.set(c.lineage, c.grid);
     const report = c.reportSeen ? { at: c.reportAt, channel: c.channel, lineage: c.lineage } : undefined;
     const prevReport = c.countedReport;
     if (prevReport?.at !== report?.at || prevReport?.channel !== report?.channel || prevReport?.lineage !== report?.lineage) {

@@ -1,6 +1,7 @@
 import { DEVICE_TYPES, type DeviceStatus, type DeviceType, type DeviceView } from '../../protocol';
 import { DirtyKeys } from './dirty-keys';
 import { DEVICE_TYPE_INDEX } from './measures';
+import { compareMetric, type MetricWatch } from './metric-watch';
 
 /** Default heartbeat timeouts per type (ms): a device silent for longer is offline (DESIGN §3.2). */
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS: Readonly<Record<DeviceType, number>> = {
@@ -47,6 +48,10 @@ export interface DeviceRecord {
   faultId: string;
   metricsTime: number;
   metricsId: string;
+  /** Event time of the oldest event seen. */
+  firstSeen: number;
+  /** Per metric watch key: event time of the newest telemetry that matched it (absent: none yet). */
+  matched: Map<string, number> | undefined;
 }
 
 /** Whether event (time, id) comes after (t, i): by time, then by id for equal times. */
@@ -105,6 +110,10 @@ export class DeviceTracker {
   private readonly dirtyDevices = new Set<string>();
   private readonly dirtyAreas = new DirtyKeys();
   private lastSweep = -Infinity;
+  private watches: MetricWatch[] = [];
+  /** Per watch key: the clock time it was first registered; matches before it were not looked for. */
+  private readonly watchSince = new Map<string, number>();
+  private latest = -Infinity;
 
   constructor(
     areaCount: number,
@@ -153,8 +162,12 @@ export class DeviceTracker {
         faultId: o.fault !== undefined ? o.eventId : '',
         metricsTime: o.metrics ? o.time : NONE,
         metricsId: o.metrics ? o.eventId : '',
+        firstSeen: o.time,
+        matched: undefined,
       };
       this.devices.set(o.id, d);
+      if (o.metrics && this.watches.length > 0) this.match(d, o.metrics, o.time);
+      if (now > this.latest) this.latest = now;
       d.status = this.statusOf(d, now);
       d.gauge = gaugeOf(d.type, d.metrics);
       this.bumpStatus(d, d.status, 1);
@@ -164,6 +177,9 @@ export class DeviceTracker {
     }
     const time = o.time;
     const id = o.eventId;
+    if (now > this.latest) this.latest = now;
+    if (time < d.firstSeen) d.firstSeen = time;
+    if (o.metrics && this.watches.length > 0) this.match(d, o.metrics, time);
     if (after(time, id, d.lastSeen, d.lastEventId)) {
       if (o.grid !== d.grid) {
         this.bumpStatus(d, d.status, -1);
@@ -217,6 +233,33 @@ export class DeviceTracker {
     for (const d of this.devices.values()) this.refresh(d, now);
   }
 
+  /**
+   * Replaces the metric watches. A new key starts at the tracker's current time (earlier events were not
+   * looked at); a kept key keeps every device's last match.
+   */
+  watchMetrics(watches: readonly MetricWatch[]): void {
+    this.watches = [...watches];
+    const keys = new Set(watches.map((w) => w.key));
+    for (const key of keys) if (!this.watchSince.has(key)) this.watchSince.set(key, this.latest);
+    for (const key of [...this.watchSince.keys()]) if (!keys.has(key)) this.watchSince.delete(key);
+    for (const d of this.devices.values()) if (d.matched) for (const key of d.matched.keys()) if (!keys.has(key)) d.matched.delete(key);
+  }
+
+  /**
+   * Since when the device has not matched watch `key`: its last match, or — when it never matched — the later
+   * of its first event and the watch's registration. Undefined for an unknown watch.
+   */
+  quietSince(d: DeviceRecord, key: string): number | undefined {
+    const since = this.watchSince.get(key);
+    if (since === undefined) return undefined;
+    return d.matched?.get(key) ?? Math.max(d.firstSeen, since);
+  }
+
+  /** Devices of one type (all areas). */
+  *ofType(type: DeviceType): Iterable<DeviceRecord> {
+    for (const d of this.devices.values()) if (d.type === type) yield d;
+  }
+
   /** Counts by status for an area key, over all types or one type. */
   counts(areaKey: number, type?: DeviceType): DeviceCounts {
     const slot = type === undefined ? 0 : DEVICE_TYPE_INDEX[type] + 1;
@@ -246,6 +289,47 @@ export class DeviceTracker {
     const out = { devices: [...this.dirtyDevices], areas: this.dirtyAreas.take() };
     this.dirtyDevices.clear();
     return out;
+  }
+
+  /** Every device record without its lineage (derived), for a snapshot. */
+  exportState(): { devices: Omit<DeviceRecord, 'lineage'>[]; lastSweep: number } {
+    const devices: Omit<DeviceRecord, 'lineage'>[] = [];
+    for (const d of this.devices.values()) {
+      const { lineage: _lineage, ...rest } = d;
+      devices.push(rest);
+    }
+    return { devices, lastSweep: this.lastSweep };
+  }
+
+  /**
+   * Restores records from `exportState` into an empty tracker; counts and gauges are re-derived from them.
+   * Devices whose grid the district no longer has are dropped.
+   */
+  importState(state: { devices: Omit<DeviceRecord, 'lineage'>[]; lastSweep: number }, lineageOf: (grid: string) => Int32Array | undefined): void {
+    if (this.devices.size > 0) throw new Error('importState needs an empty device tracker');
+    for (const rest of state.devices) {
+      const lineage = lineageOf(rest.grid);
+      if (!lineage) continue;
+      const d: DeviceRecord = { ...rest, lineage };
+      this.devices.set(d.id, d);
+      this.bumpStatus(d, d.status, 1);
+      this.bumpGauge(d, 1);
+    }
+    this.lastSweep = state.lastSweep;
+    this.dirtyAreas.take();
+    this.dirtyDevices.clear();
+  }
+
+  /** Order-independent: each watch keeps the newest matching event time. */
+  private match(d: DeviceRecord, metrics: Record<string, number>, time: number): void {
+    for (const w of this.watches) {
+      if (w.type !== d.type) continue;
+      const v = metrics[w.metric];
+      if (v === undefined || !compareMetric(v, w.op, w.value)) continue;
+      const m = (d.matched ??= new Map());
+      const prev = m.get(w.key);
+      if (prev === undefined || time > prev) m.set(w.key, time);
+    }
   }
 
   private statusOf(d: DeviceRecord, now: number): DeviceStatus {

@@ -1,3 +1,14 @@
+export interface SlidingWindowState {
+  bucketMs: number;
+  bucketCount: number;
+  channels: number;
+  keyCapacity: number;
+  counts: Float64Array;
+  totals: Float64Array;
+  slotBucket: Float64Array;
+  headBucket: number;
+}
+
 /**
  * Keyed sliding-window counters over event time: `bucketCount` buckets of `bucketMs` each, for `channels`
  * numbered counters per key (e.g. one per feed). Memory is O(keys × buckets × channels), never O(events).
@@ -120,6 +131,32 @@ export class SlidingWindow {
   /** Absolute number of the newest bucket. */
   get head(): number {
     return this.headBucket;
+  }
+
+  /** The window's state, for a snapshot (arrays are copies). */
+  exportState(): SlidingWindowState {
+    return {
+      bucketMs: this.bucketMs,
+      bucketCount: this.bucketCount,
+      channels: this.channels,
+      keyCapacity: this.keyCapacity,
+      counts: this.counts.slice(),
+      totals: this.totals.slice(),
+      slotBucket: this.slotBucket.slice(),
+      headBucket: this.headBucket,
+    };
+  }
+
+  /** Restores a state from `exportState` of a window with the same shape. */
+  importState(s: SlidingWindowState): void {
+    if (s.bucketMs !== this.bucketMs || s.bucketCount !== this.bucketCount || s.channels !== this.channels) {
+      throw new Error(`window snapshot shape ${s.bucketMs}×${s.bucketCount}×${s.channels} does not match this window`);
+    }
+    this.keyCapacity = s.keyCapacity;
+    this.counts = s.counts.slice();
+    this.totals = s.totals.slice();
+    this.slotBucket.set(s.slotBucket);
+    this.headBucket = s.headBucket;
   }
 
   private clearSlot(slot: number, onExpire?: (key: number) => void): void {

@@ -54,6 +54,16 @@ export class TopicSketch {
     return this.weights.size;
   }
 
+  exportState(): { ref: number | undefined; entries: [string, number][] } {
+    return { ref: this.ref, entries: [...this.weights] };
+  }
+
+  importState(s: { ref: number | undefined; entries: [string, number][] }): void {
+    this.weights.clear();
+    for (const [k, v] of s.entries) this.weights.set(k, v);
+    this.ref = s.ref;
+  }
+
   private rebase(time: number): void {
     const factor = 2 ** ((this.ref! - time) / this.halfLifeMs);
     for (const [k, v] of this.weights) this.weights.set(k, v * factor);

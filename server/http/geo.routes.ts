@@ -46,7 +46,7 @@ export function geoRouter(district: District): Router {
 
   router.get('/api/geo/style.json', (req, res) => {
     const theme = req.query.theme === 'light' ? 'light' : 'dark';
-    res.json(basemapStyle({ theme, dataUrl: `${origin(req)}/api/geo/data` }));
+    res.json(basemapStyle({ theme, dataUrl: `${origin(req)}/api/geo/data`, lang: req.query.lang === 'en' ? 'en' : 'zh' }));
   });
 
   return router;

@@ -8,7 +8,7 @@ import {
 } from '../../protocol';
 import type { AggregateChanges, Aggregator } from '../aggregate/aggregator';
 import type { Clock } from '../pipeline/clock';
-import type { GridPulseServer } from './types';
+import type { GridPulseNamespace } from './types';
 
 interface Room {
   key: string;
@@ -19,7 +19,8 @@ interface Room {
 }
 
 export interface HubDeps {
-  io: GridPulseServer;
+  /** The namespace whose rooms the hub sends to (`io.of('/')` live, `/demo` for a demo world). */
+  io: GridPulseNamespace;
   aggregator: Aggregator;
   clock: Clock;
   epoch: string;
@@ -61,7 +62,7 @@ export class Hub {
   /** Forgets rooms nobody is in any more. */
   prune(): void {
     for (const key of this.rooms.keys()) {
-      if ((this.deps.io.sockets.adapter.rooms.get(key)?.size ?? 0) === 0) this.rooms.delete(key);
+      if ((this.deps.io.adapter.rooms.get(key)?.size ?? 0) === 0) this.rooms.delete(key);
     }
   }
 

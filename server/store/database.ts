@@ -14,6 +14,12 @@ const MIGRATIONS: readonly string[] = [
      body  TEXT    NOT NULL
    );
    CREATE INDEX event_log_time ON event_log (time);`,
+  `CREATE TABLE aggregate_snapshot (
+     id        INTEGER PRIMARY KEY CHECK (id = 1),
+     taken_at  INTEGER NOT NULL,
+     log_seq   INTEGER NOT NULL,
+     body      BLOB    NOT NULL
+   );`,
 ];
 
 /**

@@ -53,6 +53,20 @@ export class EventLog {
     return (this.db.prepare('SELECT count(*) AS n FROM event_log').get() as { n: number }).n;
   }
 
+  /** Seq of the newest stored row (0 for an empty log); call after `flush()`. */
+  lastSeq(): number {
+    return (this.db.prepare('SELECT coalesce(max(seq), 0) AS s FROM event_log').get() as { s: number }).s;
+  }
+
+  /** Every stored event after log row `seq`, in the order they were accepted. */
+  *readAfter(seq: number): Iterable<IngestEvent> {
+    const rows = this.db.prepare('SELECT body FROM event_log WHERE seq > ? ORDER BY seq').iterate(seq);
+    for (const row of rows as Iterable<{ body: string }>) {
+      const parsed = ingestEventSchema.safeParse(JSON.parse(row.body));
+      if (parsed.success) yield parsed.data;
+    }
+  }
+
   /** Every stored event with event time ≥ `since`, in event-time order. */
   *readSince(since: number): Iterable<IngestEvent> {
     const rows = this.db.prepare('SELECT body FROM event_log WHERE time >= ? ORDER BY time, seq').iterate(since);

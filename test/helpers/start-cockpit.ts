@@ -4,6 +4,7 @@ import { builtinDistrict } from '../../geo/district';
 import { createGridIndex } from '../../geo/grid-index';
 import { buildClientIfStale } from '../../scripts/build-client.mjs';
 import { createApp, type GridPulseApp } from '../../server/app';
+import type { RecordingSource } from '../../server/demo/demo-session';
 import type { Feed } from '../../server/feeds/feed';
 import { systemClock } from '../../server/pipeline/clock';
 import { openDatabase } from '../../server/store/database';
@@ -13,7 +14,7 @@ import { TEST_TOKEN } from './start-app';
  * The whole product as a user gets it: built client, built-in district, real clock, on port 0.
  * Feeds are off unless given, so a test controls exactly what arrives.
  */
-export async function startCockpit(opts: { feeds?: Feed[]; simulated?: boolean } = {}) {
+export async function startCockpit(opts: { feeds?: Feed[]; simulated?: boolean; recordings?: RecordingSource } = {}) {
   if (buildClientIfStale({ quiet: true }) !== 0) throw new Error('client build failed');
   const district = builtinDistrict();
   const index = createGridIndex(district);
@@ -24,6 +25,7 @@ export async function startCockpit(opts: { feeds?: Feed[]; simulated?: boolean }
     gridAt: index.gridAt,
     db,
     feeds: opts.feeds,
+    recordings: opts.recordings,
     config: {
       tickMs: 250,
       ingestToken: TEST_TOKEN,

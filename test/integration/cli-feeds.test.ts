@@ -4,7 +4,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { vi, afterAll, describe, expect, it } from 'vitest';
+
+// Each test spawns the CLI (tsx start-up ~1-5 s) several times: give it room on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 180_000 });
 import { readRecording, writeRecording } from '../../mock-streams/recording';
 import type { IngestEvent } from '../../protocol';
 import { systemClock } from '../../server/pipeline/clock';

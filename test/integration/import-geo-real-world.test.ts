@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Building, District } from '../../geo/district.types';
+import type { District } from '../../geo/district.types';
 import { createGridIndex } from '../../geo/grid-index';
 import type { ImportReport } from '../../geo/import/import.types';
 import { createSimulation } from '../../mock-streams/simulation';
@@ -15,12 +15,15 @@ import { openDatabase, type Db } from '../../server/store/database';
 import { T0, TEST_TOKEN, ingest, ndjson } from '../helpers/start-app';
 
 /**
- * The real-world file (test/fixtures/geo/README.md): Shenzhen's 8 districts with their GB/T 2260 codes,
- * AMap-derived and so GCJ-02. Imported with mapping options only, then served and simulated.
+ * The real-world file (test/fixtures/geo/README.md): New York City's five boroughs from the US Census Bureau's
+ * cartographic county boundaries (us-atlas, TopoJSON, WGS84), FIPS county code as each geometry's `id`, English
+ * name in `properties.name`. Imported with mapping options only, then served and simulated.
  */
 const root = new URL('../../', import.meta.url).pathname;
-const source = join(root, 'test/fixtures/geo/shenzhen-districts.geojson');
-const out = mkdtempSync(join(tmpdir(), 'gp-geo-sz-'));
+const source = join(root, 'test/fixtures/geo/nyc-boroughs.topojson');
+const out = mkdtempSync(join(tmpdir(), 'gp-geo-nyc-'));
+/** FIPS codes are not GB/T 2260 codes, so the grids' codes are generated under this (unassigned) admin code. */
+const ADMIN_CODE = '990100';
 
 let district: District;
 let report: ImportReport;
@@ -29,8 +32,8 @@ let db: Db;
 let url: string;
 const clock = new ManualClock(T0);
 
-/** Grid code of a district by its adcode (the source code the report keeps). */
-const gridOf = (adcode: string): string => report.areas.find((a) => a.sourceCode === adcode)!.code;
+/** Grid code of a borough by its FIPS county code (the source code the report keeps). */
+const gridOf = (fips: string): string => report.areas.find((a) => a.sourceCode === fips)!.code;
 
 beforeAll(async () => {
   const r = spawnSync(
@@ -45,10 +48,12 @@ beforeAll(async () => {
       '@id',
       '--name-field',
       'name',
-      '--crs',
-      'gcj02',
+      '--name-en-field',
+      'name',
+      '--admin-code',
+      ADMIN_CODE,
       '--top-name',
-      '深圳市',
+      '纽约市',
     ],
     { cwd: root, encoding: 'utf8', timeout: 90_000 },
   );
@@ -85,24 +90,28 @@ afterAll(async () => {
 });
 
 describe('a real city boundary file, imported with mapping options only', () => {
-  it('imports cleanly: 8 districts as grids under a synthetic Shenzhen', () => {
+  it('imports cleanly: 5 boroughs as grids under a synthetic New York City', () => {
     expect(report.problems).toEqual([]);
     expect(report.stats).toMatchObject({
-      features: 8,
-      imported: 8,
-      crs: 'gcj02',
+      features: 5,
+      imported: 5,
+      crs: 'wgs84',
       codes: 'generated',
       syntheticTop: true,
-      byLevel: { district: 1, grid: 8 },
+      byLevel: { district: 1, grid: 5 },
     });
-    expect(district.code).toBe('440300');
+    expect(district.code).toBe(ADMIN_CODE);
+    expect(district.name).toBe('纽约市');
     expect(
       report.areas
         .map((a) => a.sourceCode)
         .filter(Boolean)
         .sort(),
-    ).toEqual(['440303', '440304', '440305', '440306', '440307', '440308', '440309', '440310']);
-    expect(district.areas.find((a) => a.code === gridOf('440304'))?.name).toBe('福田区');
+    ).toEqual(['36005', '36047', '36061', '36081', '36085']);
+    const manhattan = district.areas.find((a) => a.code === gridOf('36061'));
+    expect(manhattan).toMatchObject({ level: 'grid', parent: ADMIN_CODE, name: 'New York', nameEn: 'New York' });
+    // Staten Island touches no other borough: the synthetic outline keeps it as a part of its own.
+    expect(district.areas.find((a) => a.code === ADMIN_CODE)?.geometry.type).toBe('MultiPolygon');
   });
 
   it('locates ingested events in the imported areas through the real server', async () => {
@@ -117,55 +126,37 @@ describe('a real city boundary file, imported with mapping options only', () => 
       lon,
       lat,
     });
-    // Every area's label point, plus landmarks in WGS84: Shenzhen Civic Center (Futian), Shenzhen Bay Park
-    // (Nanshan), Bao'an airport — and Hong Kong's Central, outside the city.
+    // Every area's label point, plus landmarks well inside their borough (the 1:10M boundaries are generalised
+    // by up to about a kilometre, so nothing near a shore): Times Square, Bronx Zoo, Prospect Park, JFK airport,
+    // Staten Island Mall — and Newark's city hall in New Jersey, outside the city.
+    const landmarks: [number, number, string | undefined][] = [
+      [-73.9855, 40.758, gridOf('36061')],
+      [-73.877, 40.8506, gridOf('36005')],
+      [-73.969, 40.6602, gridOf('36047')],
+      [-73.7781, 40.6413, gridOf('36081')],
+      [-74.1553, 40.5823, gridOf('36085')],
+      [-74.1724, 40.7357, undefined],
+    ];
     const events = [
       ...grids.map((a, i) => heartbeat(i, a.center[0], a.center[1])),
-      heartbeat(100, 114.0596, 22.5431),
-      heartbeat(101, 113.9485, 22.5065),
-      heartbeat(102, 113.8145, 22.6395),
-      heartbeat(103, 114.1585, 22.2816),
+      ...landmarks.map(([lon, lat], k) => heartbeat(100 + k, lon, lat)),
     ];
     const res = await ingest(url, ndjson(events));
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ accepted: grids.length + 3, rejected: 1 });
+    expect(res.body).toMatchObject({ accepted: grids.length + 5, rejected: 1 });
     const where = new Map(gp.aggregator.deviceViews('*').map((d) => [d.id, d.grid]));
     grids.forEach((a, i) => expect(where.get(`dev-${i}`)).toBe(a.code));
-    expect(where.get('dev-100')).toBe(gridOf('440304'));
-    expect(where.get('dev-101')).toBe(gridOf('440305'));
-    expect(where.get('dev-102')).toBe(gridOf('440306'));
-    expect(where.has('dev-103')).toBe(false);
+    landmarks.forEach(([, , grid], k) => expect(where.get(`dev-${100 + k}`)).toBe(grid));
   });
 
   it('runs the simulation on it: devices inside the imported areas, events the pipeline accepts', () => {
-    // Imported geography has no buildings and the device catalogue places devices in buildings: give each
-    // area one stand-in building at its label point (see the report for the mock-streams follow-up).
-    const buildings: Building[] = district.areas
-      .filter((a) => a.level === 'grid')
-      .map((a, i) => {
-        const [x, y] = a.center;
-        const d = 0.0002;
-        return {
-          id: `b${i}`,
-          name: `${a.name}1号楼`,
-          grid: a.code,
-          use: 'residential',
-          floors: 6,
-          center: a.center,
-          footprint: [
-            [x - d, y - d],
-            [x + d, y - d],
-            [x + d, y + d],
-            [x - d, y + d],
-            [x - d, y - d],
-          ],
-        };
-      });
-    const withBuildings: District = { ...district, buildings };
-    const index = createGridIndex(withBuildings);
-    const sim = createSimulation({ seed: 1, district: withBuildings, start: T0, deviceCount: 500 });
+    // Imported geography has no buildings: the device catalogue places devices at points inside the grids.
+    expect(district.buildings).toEqual([]);
+    const index = createGridIndex(district);
+    const sim = createSimulation({ seed: 1, district, start: T0, deviceCount: 500 });
     expect(sim.devices).toHaveLength(500);
     for (const d of sim.devices) expect(index.gridAt(d.lon, d.lat)).toBe(d.grid);
+    expect(new Set(sim.devices.map((d) => d.grid)).size).toBe(5);
     const events = sim.advance(T0 + 5 * 60_000);
     expect(events.length).toBeGreaterThan(100);
     clock.set(T0 + 5 * 60_000);

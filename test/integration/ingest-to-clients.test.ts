@@ -117,3 +117,37 @@ describe('HTTP ingest → aggregate → hub → two socket.io clients', () => {
     expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid_payload', path: 'scope' } });
   });
 });
+
+describe('cases and insights layers', () => {
+  let app: RunningApp;
+  afterEach(async () => app.close());
+
+  it('sends open cases with their SLA and the scope insights, and moves a case to closed', async () => {
+    app = await startApp();
+    const client = await connectClient(app.url);
+    const frames = frameCollector(client);
+    const snap = await new Promise<AckResult<SnapshotFrame>>((resolve) =>
+      client.emit('scope:subscribe', { scope: '*', layers: ['areas', 'cases', 'insights'] }, resolve),
+    );
+    if (!snap.ok) throw new Error('subscribe failed');
+    expect(snap.data.state.cases).toEqual([]);
+    expect(snap.data.state.insights.cases24h.points).toHaveLength(24);
+
+    const report = {
+      kind: 'case.updated', id: 'gd-1-r', source: '12345', time: T0 - 60_000, caseId: 'GD-1', status: 'reported',
+      category: 'BJ0112', channel: 'hotline', urgency: 'help', title: '路灯不亮', ...pointInGrid(2),
+    };
+    await ingest(app.url, ndjson([report]));
+    const opened = await frames.next((f) => (f.changes.cases ?? []).some((c) => c.id === 'GD-1'));
+    const view = opened.changes.cases!.find((c) => c.id === 'GD-1')!;
+    expect(view).toMatchObject({ state: 'open', status: 'reported', grid: GRIDS[2], title: '路灯不亮', closedAt: null });
+    expect(view.deadline).toBeGreaterThan(T0 + 2 * 86_400_000); // help: 3 working days
+    expect(opened.changes.insights?.openByCategory).toEqual([{ category: 'BJ01', open: 1 }]);
+    expect(opened.changes.summary?.cases).toMatchObject({ open: 1, new24h: 1, overdue: 0 });
+
+    await ingest(app.url, ndjson([{ ...report, id: 'gd-1-c', time: T0 - 1000, status: 'resolved' }]));
+    const closed = await frames.next((f) => (f.changes.cases ?? []).some((c) => c.id === 'GD-1' && c.state === 'closed'));
+    expect(closed.changes.summary?.cases).toMatchObject({ open: 0, closed24h: 1, slaRate24h: 1 });
+    client.disconnect();
+  });
+});

@@ -1,11 +1,13 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AckResult, AreaStats, DeltaFrame, ServerStatus, SnapshotFrame } from '../../../protocol';
+import type { AckResult, AreaStats, CaseView, DeltaFrame, ServerStatus, SnapshotFrame } from '../../../protocol';
 import { useAreasStore } from '../stores/areas';
+import { useCasesStore } from '../stores/cases';
 import { useConnectionStore } from '../stores/connection';
 import { useDevicesStore } from '../stores/devices';
+import { useInsightsStore } from '../stores/insights';
 import { useSeriesStore } from '../stores/series';
-import { areaStats, snapshotFrame } from '../test-support/frame-fixtures';
+import { areaStats, emptyInsights, snapshotFrame } from '../test-support/frame-fixtures';
 import { startLiveSync, type LiveTransport } from './live-sync';
 
 const GRID = '330106001001001';
@@ -84,6 +86,7 @@ describe('live sync', () => {
       areas: useAreasStore(),
       devices: useDevicesStore(),
       series: useSeriesStore(),
+      insights: useInsightsStore(),
     };
     let clock = 10_000;
     const sync = startLiveSync({ transport: wire.transport, stores, now: () => clock });
@@ -184,5 +187,53 @@ describe('live sync', () => {
     expect(wire.pending).toHaveLength(1);
     await wire.ack(snapshot('e1', 1));
     expect(stores.connection.phase).toBe('live');
+  });
+
+  it('subscribes with the insights layer and replaces insights from snapshots and deltas', async () => {
+    const { wire, stores } = setup();
+    const requested: string[][] = [];
+    const subscribe = wire.transport.subscribe;
+    wire.transport.subscribe = (req) => {
+      requested.push([...(req.layers ?? [])]);
+      return subscribe(req);
+    };
+    wire.connect();
+    const topics = (word: string) => ({ ...emptyInsights(), topics: [{ word, weight: 1 }] });
+    await wire.ack({ ...snapshot('e1', 5), state: { ...snapshot('e1', 5).state, insights: topics('停车') } });
+    expect(requested[0]).toContain('insights');
+    expect(stores.insights.insights?.topics[0]?.word).toBe('停车');
+    wire.delta({ ...delta('e1', 6, 2), changes: { insights: topics('噪音') } });
+    expect(stores.insights.insights?.topics[0]?.word).toBe('噪音');
+    wire.delta(delta('e1', 7, 3));
+    expect(stores.insights.insights?.topics[0]?.word).toBe('噪音');
+  });
+
+  it('subscribes with the cases layer, resets cases from snapshots and upserts/removes them from deltas', async () => {
+    const wire = fakeTransport();
+    const stores = {
+      connection: useConnectionStore(),
+      areas: useAreasStore(),
+      devices: useDevicesStore(),
+      series: useSeriesStore(),
+      insights: useInsightsStore(),
+      cases: useCasesStore(),
+    };
+    const layers: string[][] = [];
+    const subscribe = wire.transport.subscribe;
+    wire.transport.subscribe = (req) => (layers.push([...(req.layers ?? [])]), subscribe(req));
+    startLiveSync({ transport: wire.transport, stores, now: () => 0 });
+    const kase = (id: string, state: CaseView['state']): CaseView => ({
+      id, status: 'reported', state, category: 'x', channel: 'hotline', urgency: 'normal', grid: GRID,
+      lon: 120, lat: 30, reportedAt: 0, deadline: 1, closedAt: null,
+    });
+    wire.connect();
+    await wire.ack({ ...snapshot('e1', 5), state: { ...snapshot('e1', 5).state, cases: [kase('c1', 'open'), kase('c2', 'open')] } });
+    expect(layers[0]).toContain('cases');
+    expect(stores.cases.list.map((c) => c.id)).toEqual(['c1', 'c2']);
+    wire.delta({ ...delta('e1', 6, 2), changes: { cases: [kase('c2', 'overdue'), kase('c3', 'open')], removedCases: ['c1'] } });
+    expect(stores.cases.list.map((c) => `${c.id}:${c.state}`)).toEqual(['c2:overdue', 'c3:open']);
+    wire.connect();
+    await wire.ack(snapshot('e1', 9));
+    expect(stores.cases.list).toHaveLength(0);
   });
 });

@@ -1,7 +1,9 @@
 import type { AckResult, DeltaFrame, Layer, ServerStatus, SnapshotFrame, SubscribeRequest } from '../../../protocol';
 import type { useAreasStore } from '../stores/areas';
+import type { useCasesStore } from '../stores/cases';
 import type { useConnectionStore } from '../stores/connection';
 import type { useDevicesStore } from '../stores/devices';
+import type { useInsightsStore } from '../stores/insights';
 import type { useSeriesStore } from '../stores/series';
 import { createFrameSequencer } from './frame-sequencer';
 
@@ -27,6 +29,9 @@ export interface LiveSyncStores {
   areas: ReturnType<typeof useAreasStore>;
   devices: ReturnType<typeof useDevicesStore>;
   series: ReturnType<typeof useSeriesStore>;
+  insights: ReturnType<typeof useInsightsStore>;
+  /** Cases on the map (layer `cases`); optional so views without the map need not hold it. */
+  cases?: ReturnType<typeof useCasesStore>;
 }
 
 export interface LiveSyncOptions {
@@ -58,7 +63,7 @@ const TICK_MS = 1_000;
 export function startLiveSync(options: LiveSyncOptions): LiveSync {
   const { transport, stores } = options;
   const scope = options.scope ?? '*';
-  const layers = options.layers ?? ['areas', 'devices', 'series'];
+  const layers = options.layers ?? ['areas', 'devices', 'cases', 'series', 'insights'];
   const now = options.now ?? (() => Date.now());
   const offlineAfter = options.offlineAfterFailures ?? 3;
   const retryBaseMs = options.retryBaseMs ?? 1_000;
@@ -77,6 +82,8 @@ export function startLiveSync(options: LiveSyncOptions): LiveSync {
     stores.areas.reset(state.summary, state.areas);
     stores.devices.reset(state.devices);
     stores.series.set(state.series);
+    stores.insights.set(state.insights);
+    stores.cases?.reset(state.cases);
     connection.markFrame(now(), frame.time);
   }
 
@@ -85,6 +92,8 @@ export function startLiveSync(options: LiveSyncOptions): LiveSync {
     stores.areas.applyChanges(changes.summary, changes.areas);
     stores.devices.upsert(changes.devices);
     stores.series.set(changes.series);
+    stores.insights.set(changes.insights);
+    stores.cases?.applyChanges(changes.cases, changes.removedCases);
     connection.markFrame(now(), frame.time);
   }
 

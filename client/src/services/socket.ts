@@ -1,5 +1,11 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../../protocol';
+import {
+  DEMO_NAMESPACE,
+  type ClientToServerEvents,
+  type DemoNamespaceClientEvents,
+  type DemoNamespaceServerEvents,
+  type ServerToClientEvents,
+} from '../../../protocol';
 import type { LiveTransport } from './live-sync';
 
 /** The typed socket (STYLE 1): the only place the client touches socket.io-client. */
@@ -10,11 +16,13 @@ export interface SocketOptions {
   token?: string;
   /** How long a subscribe may wait for its ack. */
   ackTimeoutMs?: number;
+  /** Socket.IO namespace: `/` (default) is the live world, `/demo` the demo replay (same frames). */
+  namespace?: string;
 }
 
 /** A socket on the page's own origin, not yet connected. */
 export function createSocket(options: SocketOptions = {}): GridPulseSocket {
-  return io({
+  return io(options.namespace ?? '/', {
     autoConnect: false,
     transports: ['websocket', 'polling'],
     reconnectionDelay: 500,
@@ -73,4 +81,18 @@ export function createSocketTransport(options: SocketOptions = {}): LiveTranspor
       socket.disconnect();
     },
   };
+}
+
+/** A socket to `/demo` with the presenter's controls typed on top of the scope requests. */
+export type DemoSocket = Socket<DemoNamespaceServerEvents, DemoNamespaceClientEvents>;
+
+/** The presenter's control socket on `/demo`, not yet connected. */
+export function createDemoSocket(options: Pick<SocketOptions, 'token'> = {}): DemoSocket {
+  return io(DEMO_NAMESPACE, {
+    autoConnect: false,
+    transports: ['websocket', 'polling'],
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5_000,
+    auth: options.token ? { token: options.token } : {},
+  });
 }

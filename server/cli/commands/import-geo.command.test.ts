@@ -19,7 +19,7 @@ function cli(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe('gridpulse import-geo (child process)', { timeout: 60_000 }, () => {
+describe('gridpulse import-geo (child process)', { timeout: 180_000 }, () => {
   it('prints help with every option and exits 0', () => {
     const r = cli('--help');
     expect(r.code).toBe(0);

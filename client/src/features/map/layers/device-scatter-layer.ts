@@ -1,7 +1,6 @@
 import { ScatterplotLayer } from '@deck.gl/layers';
-import type { DeviceStatus, DeviceView } from '../../../../../protocol';
-
-type Rgba = [number, number, number, number];
+import type { DeviceStatus } from '../../../../../protocol';
+import type { Rgba } from './device-buffer';
 
 /** Device dots, coloured by status. Serializable; defaults below. */
 export interface DeviceScatterConfig {
@@ -19,32 +18,59 @@ export const DEFAULT_DEVICE_SCATTER: Readonly<DeviceScatterConfig> = {
     offline: [100, 116, 139, 200],
     fault: [239, 68, 68, 255],
   },
-  radiusMeters: 6,
-  radiusMinPixels: 2,
-  radiusMaxPixels: 9,
+  radiusMeters: 5,
+  radiusMinPixels: 2.5,
+  radiusMaxPixels: 10,
 };
 
 /**
- * A new layer per data version; deck.gl diffs by id and by `data` reference, so `data` must be a new array
- * whenever a device changed (the devices store guarantees it).
+ * Devices as columns (see device-buffer.ts). Pass the same typed array for a column that did not change and
+ * a new one (e.g. a new `subarray`) for one that did: deck.gl re-uploads an attribute only when its binary
+ * value changes identity.
  */
+export interface DeviceScatterData {
+  length: number;
+  /** lon, lat per device. */
+  positions: Float64Array;
+  /** RGBA per device. */
+  colors: Uint8Array;
+  /** Radius factor per device. */
+  sizes: Float32Array;
+}
+
+type Column = Float64Array | Float32Array | Uint8Array;
+const wrappers = new WeakMap<Column, { value: Column; size: number; normalized?: boolean }>();
+function binary(value: Column, size: number, normalized = false) {
+  let w = wrappers.get(value);
+  if (!w) {
+    w = normalized ? { value, size, normalized } : { value, size };
+    wrappers.set(value, w);
+  }
+  return w;
+}
+
+/** The device dots; pick results carry `index`, the row in the device buffer. */
 export function createDeviceScatterLayer(
-  data: readonly DeviceView[],
+  data: DeviceScatterData,
   config: DeviceScatterConfig = DEFAULT_DEVICE_SCATTER,
-): ScatterplotLayer<DeviceView> {
-  const { colors } = config;
-  return new ScatterplotLayer<DeviceView>({
+  visible = true,
+): ScatterplotLayer {
+  return new ScatterplotLayer({
     id: config.id,
-    data,
-    getPosition: (d) => [d.lon, d.lat],
-    getFillColor: (d) => colors[d.status],
-    getRadius: (d) => (d.status === 'fault' ? config.radiusMeters * 1.8 : config.radiusMeters),
+    visible,
+    data: {
+      length: data.length,
+      attributes: {
+        getPosition: binary(data.positions, 2),
+        getFillColor: binary(data.colors, 4, true),
+        getRadius: binary(data.sizes, 1),
+      },
+    },
+    radiusScale: config.radiusMeters,
     radiusUnits: 'meters',
     radiusMinPixels: config.radiusMinPixels,
     radiusMaxPixels: config.radiusMaxPixels,
     stroked: false,
     pickable: true,
-    // Colours are a function of status only: recompute them when the config's colours change.
-    updateTriggers: { getFillColor: [colors.online, colors.offline, colors.fault] },
   });
 }
