@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AlertServerToClientEvents } from './alerts';
 import type { Ack } from './errors';
 import { LAYERS, type DeltaFrame, type SnapshotFrame } from './frames';
 
@@ -28,7 +29,8 @@ export interface ClientToServerEvents {
   'scope:unsubscribe': (req: UnsubscribeRequest, ack: Ack<null>) => void;
 }
 
-export interface ServerToClientEvents {
+/** Alert notifications (`alert:raised` …) skip the tick: they are sent as soon as the engine decides. */
+export interface ServerToClientEvents extends AlertServerToClientEvents {
   /** A delta frame for a subscribed scope, at most one per tick. */
   'scope:changed': (frame: DeltaFrame) => void;
   /** Sent on connect and whenever the mode or epoch changes. */

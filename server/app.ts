@@ -1,9 +1,12 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import express, { type Express } from 'express';
-import { DEMO_NAMESPACE, type ServerStatus } from '../protocol';
+import { ALERT_EVENT_OF, DEMO_NAMESPACE, type AlertNotification, type IngestEvent, type ServerStatus } from '../protocol';
 import type { District } from '../geo/district.types';
 import type { Aggregator } from './aggregate/aggregator';
 import type { DEFAULT_HEARTBEAT_TIMEOUT_MS } from './aggregate/device-tracker';
+import { createAlertEngine, type AlertEngine } from './alerts/alert-engine';
+import { aggregatorInputs } from './alerts/alert-inputs';
+import type { AlertRuleSet } from './alerts/rules-loader';
 import type { Feed, FeedSink } from './feeds/feed';
 import { DemoSession, noRecordings, type RecordingSource } from './demo/demo-session';
 import { attachDemoNamespace, broadcastDemoStatus } from './hub/demo.handlers';
@@ -21,6 +24,7 @@ import type { Pipeline } from './pipeline/pipeline';
 import { createTextAnalyzer, memoizeAnalyzer, type TextAnalyzer } from './nlp/text-analyzer';
 import type { Db } from './store/database';
 import { integrityCheck, openDatabase } from './store/database';
+import { AggregateSnapshotStore } from './store/aggregate-snapshot';
 import type { EventLog } from './store/event-log';
 import { createWorld, uncountedPipeline, type World } from './world';
 
@@ -48,6 +52,8 @@ export interface AppDeps {
   config: AppConfig;
   feeds?: Feed[];
   heartbeatTimeoutMs?: typeof DEFAULT_HEARTBEAT_TIMEOUT_MS;
+  /** Alert rules (parsed by main.ts from the rules file) and named device groups (e.g. elderly meters). */
+  alerts?: { rules: AlertRuleSet; groups?: Readonly<Record<string, Iterable<string>>> };
   /** Text analysis of posts; defaults to the jieba analyzer. */
   analyze?: TextAnalyzer;
   /** Recordings demo mode can replay (main.ts: shipped ones, `${DATA_DIR}/recordings`, `--demo <file>`). */
@@ -69,6 +75,8 @@ export interface GridPulseApp {
   eventLog: EventLog;
   /** The live world (namespace `/`). */
   world: World;
+  /** The live world's alert engine (demo worlds never raise real alerts, DESIGN §9.8). */
+  alerts: AlertEngine;
   /** The demo controller and its isolated world (namespace `/demo`, DESIGN §9.8). */
   demo: DemoSession;
   metrics: Metrics;
@@ -105,7 +113,24 @@ export function createApp(deps: AppDeps): GridPulseApp {
     onFrame: () => metrics.frames.inc(),
   });
   const { epoch, aggregator, pipeline, eventLog, hub } = world;
-  rebuild(aggregator, eventLog, clock.now() - Math.min(config.historyMs, 60 * 60_000), clock.now(), analyze);
+  const snapshots = new AggregateSnapshotStore(db);
+  restore(aggregator, eventLog, snapshots, clock.now() - Math.min(config.historyMs, 60 * 60_000), clock.now(), analyze);
+
+  const alerts = createAlertEngine({ rules: deps.alerts?.rules.rules ?? [], silences: deps.alerts?.rules.silences ?? [] });
+  const alertInputs = aggregatorInputs(aggregator, {
+    areaNames: new Map(district.areas.map((a) => [a.code, a.name])),
+    groups: deps.alerts?.groups,
+  });
+  const rootNsp = io.of('/');
+  /** Evaluates the rules and sends each change at once (alerts skip the tick). */
+  const evaluateAlerts = () => {
+    const now = clock.now();
+    for (const c of alerts.evaluate(now, alertInputs)) {
+      const note: AlertNotification = { change: c.type, alert: c.alert, notify: c.notify, time: now };
+      rootNsp.emit(ALERT_EVENT_OF[c.type], note);
+      metrics.alertChanges.inc({ change: c.type, severity: c.alert.severity });
+    }
+  };
 
   const status = (): ServerStatus => ({
     mode: config.mode,
@@ -180,10 +205,15 @@ export function createApp(deps: AppDeps): GridPulseApp {
   });
   app.get('/metrics', async (_req, res) => {
     metrics.devices.set(aggregator.devices.size);
+    metrics.alertsLive.reset();
+    for (const a of alerts.alerts()) metrics.alertsLive.inc({ severity: a.severity, acknowledged: String(a.acknowledged) });
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.get('/api/status', (_req, res) => {
     res.json(status());
+  });
+  app.get('/api/alerts', (_req, res) => {
+    res.json({ alerts: alerts.alerts() });
   });
   const countRejected = (reason: string, n: number) => metrics.rejected.inc({ reason }, n);
   app.use(ingestRouter({ pipeline, rejected: countRejected, token: config.ingestToken, limitBytes: config.ingestLimitBytes }));
@@ -209,16 +239,29 @@ export function createApp(deps: AppDeps): GridPulseApp {
     hub,
     eventLog,
     world,
+    alerts,
     demo,
     metrics,
     status,
     start() {
       if (timer) return;
       for (const feed of feeds) feed.start(sink);
+      let ticks = 0;
+      const every = (ms: number) => ++ticks % Math.max(1, Math.round(ms / config.tickMs)) === 0;
       timer = setInterval(() => {
         const end = metrics.tickSeconds.startTimer();
         world.tick();
+        evaluateAlerts();
         end();
+        // A heartbeat even when nothing changed: screens tell a quiet district from a dead connection.
+        if (ticks % Math.max(1, Math.round(2000 / config.tickMs)) === 0) rootNsp.emit('status:changed', status());
+        // Restart snapshot once a minute (DESIGN §7): a restart replays only the log after it.
+        if (every(60_000)) {
+          const took = metrics.snapshotSeconds.startTimer();
+          eventLog.flush();
+          metrics.snapshotBytes.set(snapshots.save(aggregator.exportState(), eventLog.lastSeq(), clock.now()));
+          took();
+        }
       }, config.tickMs);
       demo.start();
     },
@@ -235,14 +278,35 @@ export function createApp(deps: AppDeps): GridPulseApp {
   };
 }
 
-/** Rebuilds aggregates from the event log after a restart (DESIGN §7). */
-function rebuild(aggregator: Aggregator, log: EventLog, since: number, now: number, analyze: TextAnalyzer): void {
-  aggregator.advance(now);
-  for (const event of log.readSince(since)) {
+/**
+ * After a restart (DESIGN §7): restores the latest aggregate snapshot and replays the log rows after it; with no
+ * usable snapshot (first start, another district), rebuilds from the last `since` of the log.
+ */
+function restore(aggregator: Aggregator, log: EventLog, snapshots: AggregateSnapshotStore, since: number, now: number, analyze: TextAnalyzer): void {
+  let rows: Iterable<IngestEvent>;
+  const saved = snapshots.load();
+  let restored = false;
+  if (saved) {
+    try {
+      aggregator.importState(saved.snapshot);
+      restored = true;
+    } catch {
+      // A snapshot of another district (GEO changed) or an older format: rebuild from the log instead.
+    }
+  }
+  if (restored) {
+    rows = log.readAfter(saved!.logSeq);
+  } else {
+    aggregator.advance(since);
+    rows = log.readSince(since);
+  }
+  for (const event of rows) {
     // The pipeline logs events with their grid; a grid the district no longer has (GEO changed) is skipped.
     if (!event.grid || !aggregator.registry.lineage(event.grid)) continue;
+    aggregator.advance(Math.min(now, Math.max(event.time, aggregator.time)));
     aggregator.apply(event, event.grid, event.kind === 'opinion.post' ? analyze(event.text) : undefined);
   }
+  aggregator.advance(now);
   aggregator.takeChanges();
 }
 

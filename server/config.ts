@@ -35,6 +35,7 @@ const configSchema = z.object({
     .string()
     .regex(/^[^/+#$\s]+$/, 'must be a plain name without / + # $ or spaces')
     .optional(),
+  GRIDPULSE_ALERT_RULES: z.string().min(1).default('config/alert-rules.default.json'),
   GRIDPULSE_ALLOWED_ORIGINS: z
     .string()
     .default('')

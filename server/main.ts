@@ -2,7 +2,7 @@
  * Composition root: the only place that reads the environment and listens (STYLE.md 2).
  * `npm start` runs it through scripts/start.mjs after building the client if needed.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -10,6 +10,7 @@ import { createGridIndex } from '../geo/grid-index';
 import { createRecordingCatalogue } from '../mock-streams/recording-catalogue';
 import { createSimulation } from '../mock-streams/simulation';
 import { DEMO_MAX_SPEED, DEMO_MIN_SPEED } from '../protocol';
+import { parseAlertRulesText } from './alerts/rules-loader';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { loadDistrict } from './district-loader';
@@ -73,6 +74,21 @@ function parseCommandLine(argv: string[]): { help: boolean; demo?: DemoArgs } {
   return { help: false, demo: { file: v.demo, speed, loop: v['demo-loop'] === true } };
 }
 
+/** Reads and validates the alert rules file; a bad file stops the server with every problem listed. */
+function loadAlertRules(setting: string) {
+  // A relative path is looked up in the working directory, then in the GridPulse folder (the shipped default).
+  const path = existsSync(setting) ? setting : resolve(fileURLToPath(new URL('..', import.meta.url)), setting);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`GRIDPULSE_ALERT_RULES=${path}: ${(err as Error).message}`);
+  }
+  const parsed = parseAlertRulesText(text);
+  if (!parsed.ok) throw new ConfigError(`GRIDPULSE_ALERT_RULES=${path}:\n  ${parsed.errors.join('\n  ')}`);
+  return parsed.value;
+}
+
 async function main(): Promise<void> {
   const args = parseCommandLine(process.argv.slice(2));
   if (args.help) {
@@ -86,6 +102,8 @@ async function main(): Promise<void> {
   const dataDir = resolve(config.DATA_DIR);
   const db = openDatabase(dataDir);
 
+  const rules = loadAlertRules(config.GRIDPULSE_ALERT_RULES);
+  const groups: Record<string, string[]> = {};
   const feeds: Feed[] = [];
   const simulated = config.GRIDPULSE_SIMULATE === 'on';
   if (simulated) {
@@ -98,6 +116,8 @@ async function main(): Promise<void> {
       rate: config.GRIDPULSE_SIM_RATE,
     });
     feeds.push(createClockedFeed({ name: 'simulation', clock, advance: (to) => sim.advance(to) }));
+    // The simulation knows which water meters are in elderly households (the absence rule watches them).
+    groups.elderly = sim.devices.filter((d) => d.type === 'water' && d.household?.elderly).map((d) => d.id);
   }
 
   if (config.GRIDPULSE_MQTT_URL) {
@@ -131,6 +151,7 @@ async function main(): Promise<void> {
     db,
     feeds,
     recordings,
+    alerts: { rules, groups },
     config: {
       tickMs: config.GRIDPULSE_TICK_MS,
       ingestToken: config.GRIDPULSE_INGEST_TOKEN,

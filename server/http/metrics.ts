@@ -62,6 +62,30 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  const alertChanges = new Counter({
+    name: 'gridpulse_alert_changes_total',
+    help: 'Alert changes sent to clients, by change (raised, updated, escalated, cleared, resolved) and severity',
+    labelNames: ['change', 'severity'] as const,
+    registers: [registry],
+  });
+  const alertsLive = new Gauge({
+    name: 'gridpulse_alerts_live',
+    help: 'Live alerts (active, or cleared and not yet acknowledged), by severity and acknowledged flag',
+    labelNames: ['severity', 'acknowledged'] as const,
+    registers: [registry],
+  });
+  const snapshotSeconds = new Histogram({
+    name: 'gridpulse_aggregate_snapshot_seconds',
+    help: 'Time to export and save the aggregate snapshot (once a minute)',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const snapshotBytes = new Gauge({
+    name: 'gridpulse_aggregate_snapshot_bytes',
+    help: 'Size of the latest aggregate snapshot',
+    registers: [registry],
+  });
+
   const pipelineCounters: PipelineCounters = {
     accepted: (kind, n) => accepted.inc({ kind }, n),
     rejected: (reason, n) => rejected.inc({ reason }, n),
@@ -71,7 +95,7 @@ export function createMetrics() {
     skewed: (n) => skewed.inc(n),
   };
 
-  return { registry, pipelineCounters, rejected, frames, clients, devices, tickSeconds };
+  return { registry, pipelineCounters, rejected, frames, clients, devices, tickSeconds, alertChanges, alertsLive, snapshotSeconds, snapshotBytes };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
