@@ -1,5 +1,6 @@
 import { DEVICE_TYPES, type DeviceStatus, type DeviceType, type DeviceView } from '../../protocol';
 import { DirtyKeys } from './dirty-keys';
+import { MinHeap } from './min-heap';
 import { DEVICE_TYPE_INDEX } from './measures';
 import { compareMetric, type MetricWatch } from './metric-watch';
 
@@ -109,7 +110,13 @@ export class DeviceTracker {
   private gauges: Int32Array;
   private readonly dirtyDevices = new Set<string>();
   private readonly dirtyAreas = new DirtyKeys();
-  private lastSweep = -Infinity;
+  /**
+   * Devices that can time out (online or fault), by the time they would: at most one entry per device. An entry
+   * that comes due for a device seen since is re-queued at its new deadline, so a sweep costs O(due devices),
+   * not O(devices) — a 600× replay or a day of history stays cheap.
+   */
+  private readonly timeouts = new MinHeap<DeviceRecord>();
+  private readonly queued = new WeakSet<DeviceRecord>();
   private watches: MetricWatch[] = [];
   /** Per watch key: the clock time it was first registered; matches before it were not looked for. */
   private readonly watchSince = new Map<string, number>();
@@ -117,7 +124,7 @@ export class DeviceTracker {
 
   constructor(
     areaCount: number,
-    private readonly timeouts: Readonly<Record<DeviceType, number>> = DEFAULT_HEARTBEAT_TIMEOUT_MS,
+    private readonly timeoutOf: Readonly<Record<DeviceType, number>> = DEFAULT_HEARTBEAT_TIMEOUT_MS,
   ) {
     const areas = Math.max(1, areaCount);
     this.statusCounts = new Int32Array(areas * TYPE_SLOTS * 3);
@@ -172,6 +179,7 @@ export class DeviceTracker {
       d.gauge = gaugeOf(d.type, d.metrics);
       this.bumpStatus(d, d.status, 1);
       this.bumpGauge(d, 1);
+      this.enqueue(d);
       this.dirtyDevices.add(d.id);
       return d;
     }
@@ -223,14 +231,14 @@ export class DeviceTracker {
     return d;
   }
 
-  /**
-   * Re-derives every device's status at `now` (heartbeat timeouts). O(devices), so at most once per
-   * `everyMs` of clock time: timeouts are minutes long, a second of delay in noticing one is nothing.
-   */
-  sweep(now: number, everyMs = 1000): void {
-    if (now - this.lastSweep < everyMs) return;
-    this.lastSweep = now;
-    for (const d of this.devices.values()) this.refresh(d, now);
+  /** Turns devices silent past their heartbeat timeout offline at `now`. O(devices due). */
+  sweep(now: number): void {
+    const heap = this.timeouts;
+    while ((heap.peekKey() ?? Infinity) < now) {
+      const d = heap.pop()!;
+      this.queued.delete(d);
+      if (this.devices.get(d.id) === d) this.refresh(d, now);
+    }
   }
 
   /**
@@ -292,20 +300,20 @@ export class DeviceTracker {
   }
 
   /** Every device record without its lineage (derived), for a snapshot. */
-  exportState(): { devices: Omit<DeviceRecord, 'lineage'>[]; lastSweep: number } {
+  exportState(): { devices: Omit<DeviceRecord, 'lineage'>[] } {
     const devices: Omit<DeviceRecord, 'lineage'>[] = [];
     for (const d of this.devices.values()) {
       const { lineage: _lineage, ...rest } = d;
       devices.push(rest);
     }
-    return { devices, lastSweep: this.lastSweep };
+    return { devices };
   }
 
   /**
    * Restores records from `exportState` into an empty tracker; counts and gauges are re-derived from them.
    * Devices whose grid the district no longer has are dropped.
    */
-  importState(state: { devices: Omit<DeviceRecord, 'lineage'>[]; lastSweep: number }, lineageOf: (grid: string) => Int32Array | undefined): void {
+  importState(state: { devices: Omit<DeviceRecord, 'lineage'>[] }, lineageOf: (grid: string) => Int32Array | undefined): void {
     if (this.devices.size > 0) throw new Error('importState needs an empty device tracker');
     for (const rest of state.devices) {
       const lineage = lineageOf(rest.grid);
@@ -314,8 +322,8 @@ export class DeviceTracker {
       this.devices.set(d.id, d);
       this.bumpStatus(d, d.status, 1);
       this.bumpGauge(d, 1);
+      this.enqueue(d);
     }
-    this.lastSweep = state.lastSweep;
     this.dirtyAreas.take();
     this.dirtyDevices.clear();
   }
@@ -333,17 +341,26 @@ export class DeviceTracker {
   }
 
   private statusOf(d: DeviceRecord, now: number): DeviceStatus {
-    if (now - d.lastSeen > this.timeouts[d.type]) return 'offline';
+    if (now - d.lastSeen > this.timeoutOf[d.type]) return 'offline';
     return d.fault ? 'fault' : 'online';
   }
 
   private refresh(d: DeviceRecord, now: number): void {
     const next = this.statusOf(d, now);
-    if (next === d.status) return;
-    this.bumpStatus(d, d.status, -1);
-    this.bumpStatus(d, next, 1);
-    d.status = next;
-    this.dirtyDevices.add(d.id);
+    if (next !== d.status) {
+      this.bumpStatus(d, d.status, -1);
+      this.bumpStatus(d, next, 1);
+      d.status = next;
+      this.dirtyDevices.add(d.id);
+    }
+    this.enqueue(d);
+  }
+
+  /** Queues a device that can time out, once. */
+  private enqueue(d: DeviceRecord): void {
+    if (d.status === 'offline' || this.queued.has(d)) return;
+    this.queued.add(d);
+    this.timeouts.push(d.lastSeen + this.timeoutOf[d.type], d);
   }
 
   private bumpStatus(d: DeviceRecord, status: DeviceStatus, delta: number): void {

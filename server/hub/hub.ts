@@ -1,6 +1,7 @@
 import {
   ROOT_SCOPE,
   inScope,
+  type AreaStats,
   type DeltaFrame,
   type Layer,
   type ScopeChanges,
@@ -79,8 +80,15 @@ export class Hub {
       return 0;
     }
     let sent = 0;
+    // Rooms overlap (a wall on `*`, leaders on their communities): compute each area's stats once per tick.
+    const stats = new Map<string, AreaStats>();
+    const statsOf = (code: string): AreaStats => {
+      let s = stats.get(code);
+      if (!s) stats.set(code, (s = aggregator.stats(code)!));
+      return s;
+    };
     for (const room of this.rooms.values()) {
-      const delta = this.changesFor(room, changes);
+      const delta = this.changesFor(room, changes, statsOf);
       if (!delta) continue;
       room.seq++;
       const frame: DeltaFrame = { scope: room.scope, epoch: this.deps.epoch, seq: room.seq, time: now, changes: delta };
@@ -107,19 +115,19 @@ export class Hub {
     return { scope, epoch: this.deps.epoch, seq: room.seq, time: now, state: { summary, areas, devices, cases, series, insights } };
   }
 
-  private changesFor(room: Room, changes: AggregateChanges): ScopeChanges | undefined {
+  private changesFor(room: Room, changes: AggregateChanges, statsOf: (code: string) => AreaStats): ScopeChanges | undefined {
     const { aggregator } = this.deps;
     const { scope, layers } = room;
     const out: ScopeChanges = {};
     let any = false;
     if (changes.areas.has(scope)) {
-      out.summary = aggregator.stats(scope)!;
+      out.summary = statsOf(scope);
       any = true;
     }
     if (layers.has('areas')) {
       const areas = [];
       for (const code of changes.areas) {
-        if (code !== scope && code !== ROOT_SCOPE && inScope(code, scope)) areas.push(aggregator.stats(code)!);
+        if (code !== scope && code !== ROOT_SCOPE && inScope(code, scope)) areas.push(statsOf(code));
       }
       if (areas.length > 0) {
         out.areas = areas;
