@@ -51,6 +51,8 @@ export interface DeviceRecord {
   metricsId: string;
   /** Event time of the oldest event seen. */
   firstSeen: number;
+  /** Whether the device has an entry in the timeout heap (derived; reset on restore). */
+  queued: boolean;
   /** Per metric watch key: event time of the newest telemetry that matched it (absent: none yet). */
   matched: Map<string, number> | undefined;
 }
@@ -116,7 +118,6 @@ export class DeviceTracker {
    * not O(devices) — a 600× replay or a day of history stays cheap.
    */
   private readonly timeouts = new MinHeap<DeviceRecord>();
-  private readonly queued = new WeakSet<DeviceRecord>();
   private watches: MetricWatch[] = [];
   /** Per watch key: the clock time it was first registered; matches before it were not looked for. */
   private readonly watchSince = new Map<string, number>();
@@ -169,6 +170,7 @@ export class DeviceTracker {
         faultId: o.fault !== undefined ? o.eventId : '',
         metricsTime: o.metrics ? o.time : NONE,
         metricsId: o.metrics ? o.eventId : '',
+        queued: false,
         firstSeen: o.time,
         matched: undefined,
       };
@@ -236,7 +238,7 @@ export class DeviceTracker {
     const heap = this.timeouts;
     while ((heap.peekKey() ?? Infinity) < now) {
       const d = heap.pop()!;
-      this.queued.delete(d);
+      d.queued = false;
       if (this.devices.get(d.id) === d) this.refresh(d, now);
     }
   }
@@ -318,7 +320,7 @@ export class DeviceTracker {
     for (const rest of state.devices) {
       const lineage = lineageOf(rest.grid);
       if (!lineage) continue;
-      const d: DeviceRecord = { ...rest, lineage };
+      const d: DeviceRecord = { ...rest, lineage, queued: false };
       this.devices.set(d.id, d);
       this.bumpStatus(d, d.status, 1);
       this.bumpGauge(d, 1);
@@ -358,8 +360,8 @@ export class DeviceTracker {
 
   /** Queues a device that can time out, once. */
   private enqueue(d: DeviceRecord): void {
-    if (d.status === 'offline' || this.queued.has(d)) return;
-    this.queued.add(d);
+    if (d.status === 'offline' || d.queued) return;
+    d.queued = true;
     this.timeouts.push(d.lastSeen + this.timeoutOf[d.type], d);
   }
 

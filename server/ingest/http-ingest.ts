@@ -51,6 +51,12 @@ export function ingestRouter(deps: IngestRouteDeps): Router {
       late: result.late,
       rejected: rejectedLines,
       errors: errors.slice(0, MAX_LISTED_ERRORS),
+      // Accepted, but worth telling the sender: its clock is off (DESIGN §4 — flagged, windowed by ingest time).
+      warnings: result.skewed.slice(0, MAX_LISTED_ERRORS).map((index) => ({
+        line: batch.lines[index]!,
+        path: 'time',
+        message: 'time is more than 5 minutes ahead of the server clock: counted at arrival time (is the sender’s clock off?)',
+      })),
       ...(errors.length > MAX_LISTED_ERRORS ? { errorsNotListed: errors.length - MAX_LISTED_ERRORS } : {}),
       ...(ok ? {} : { error: { code: 'invalid_payload', message: 'no valid event in the body; see errors' } }),
     });

@@ -24,6 +24,8 @@ export interface IngestResult {
   accepted: number;
   duplicates: number;
   late: number;
+  /** Indices of accepted events whose time was too far ahead (device clock off): windowed by ingest time. */
+  skewed: number[];
   rejected: { index: number; reason: RejectReason; message: string }[];
 }
 
@@ -55,7 +57,7 @@ export class Pipeline {
   ingest(events: readonly IngestEvent[], opts: { backfill?: boolean } = {}): IngestResult {
     const { aggregator, counters, log, analyze } = this.deps;
     aggregator.advance(this.deps.clock.now());
-    const result: IngestResult = { accepted: 0, duplicates: 0, late: 0, rejected: [] };
+    const result: IngestResult = { accepted: 0, duplicates: 0, late: 0, skewed: [], rejected: [] };
     const accepted: IngestEvent[] | undefined = this.taps.size > 0 ? [] : undefined;
     const byKind = { 'device.heartbeat': 0, 'device.telemetry': 0, 'case.updated': 0, 'opinion.post': 0 };
     let skewed = 0;
@@ -73,7 +75,10 @@ export class Pipeline {
       const post = event.kind === 'opinion.post' && analyze ? analyze(event.text) : undefined;
       const outcome = aggregator.apply(event, located, post);
       if (outcome === 'late') result.late++;
-      else if (outcome === 'skewed') skewed++;
+      else if (outcome === 'skewed') {
+        skewed++;
+        result.skewed.push(i);
+      }
       byKind[event.kind]++;
       result.accepted++;
       log.append(event, located);
