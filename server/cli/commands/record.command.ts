@@ -64,7 +64,7 @@ export const command: Command = {
     if (!res.ok || !res.body) throw new CliError(`${url}: HTTP ${res.status}`, EXIT.failed);
 
     process.stderr.write(`recording ${url}${durationMs === undefined ? ' until Ctrl-C' : ` for ${v.duration}`} …\n`);
-    const began = Date.now();
+    const began = performance.now();
     const events: IngestEvent[] = [];
     let why = 'stopped';
     const stop = (reason: string) => {
@@ -77,7 +77,7 @@ export const command: Command = {
       durationMs === undefined ? undefined : setTimeout(() => stop(`--duration ${v.duration} reached`), durationMs);
     const bar = progressBar('record', durationMs ?? maxEvents);
     const ticker = setInterval(
-      () => bar.update(durationMs === undefined ? events.length : Math.min(durationMs, Date.now() - began)),
+      () => bar.update(durationMs === undefined ? events.length : Math.min(durationMs, performance.now() - began)),
       500,
     );
     let serverError: string | undefined;
@@ -126,7 +126,7 @@ export const command: Command = {
       throw new CliError(`record: cannot write ${v.out}: ${(err as Error).message}`, EXIT.failed);
     }
     process.stdout.write(
-      `${why}: recorded ${events.length} events in ${((Date.now() - began) / 1000).toFixed(1)} s into ${v.out}\n`,
+      `${why}: recorded ${events.length} events in ${((performance.now() - began) / 1000).toFixed(1)} s into ${v.out}\n`,
     );
     return serverError ? EXIT.failed : EXIT.ok;
   },
