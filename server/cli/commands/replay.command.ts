@@ -65,6 +65,8 @@ export const command: Command = {
     const client = new IngestClient(v.to, v.token);
 
     const totals: Totals = { sent: 0, accepted: 0, duplicates: 0, late: 0, rejected: 0, requests: 0 };
+    // The CLI is not the core: it replays into a live server, so it reads the wall clock to make the recorded
+    // day happen "now" and to pace the sends in real time.
     const began = Date.now();
     let stopped = false;
     const onSigint = () => {
