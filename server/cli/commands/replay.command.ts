@@ -1,5 +1,6 @@
 import { RecordingError, readRecording } from '../../../mock-streams/recording';
 import type { IngestEvent, RecordingHeader } from '../../../protocol';
+import { systemClock } from '../../pipeline/clock';
 import { CliError, EXIT, parseCommandArgs, parseInteger, progressBar, type Command } from '../cli-kit';
 import { DEFAULT_TOKEN, IngestClient } from '../ingest-client';
 
@@ -65,9 +66,9 @@ export const command: Command = {
     const client = new IngestClient(v.to, v.token);
 
     const totals: Totals = { sent: 0, accepted: 0, duplicates: 0, late: 0, rejected: 0, requests: 0 };
-    // The CLI is not the core: it replays into a live server, so it reads the wall clock to make the recorded
-    // day happen "now" and to pace the sends in real time.
-    const began = Date.now();
+    // The recorded day is shifted to start "now" on the real clock; sends are paced on a monotonic timer.
+    const began = systemClock.now();
+    const beganMono = performance.now();
     let stopped = false;
     const onSigint = () => {
       stopped = true;
@@ -78,7 +79,7 @@ export const command: Command = {
         const rec = await open(file);
         const span = Math.max(1, rec.header.end - rec.header.start);
         const shift = (v['keep-time'] ? 0 : began - rec.header.start) + pass * span;
-        const passStart = Date.now();
+        const passStart = performance.now();
         const bar = progressBar(pass === 0 ? 'replay' : `replay pass ${pass + 1}`, rec.header.events);
         let done = 0;
         let batch: IngestEvent[] = [];
@@ -100,10 +101,10 @@ export const command: Command = {
             if (stopped) break;
             // Real ms after the pass began at which this event is due.
             const due = speed === Infinity ? 0 : (event.time - rec.header.start) / speed;
-            const wait = passStart + due - Date.now();
+            const wait = passStart + due - performance.now();
             if (wait > 20) {
               await flush();
-              const left = passStart + due - Date.now();
+              const left = passStart + due - performance.now();
               if (left > 0) await sleep(left);
             }
             batch.push(relabel(event, shift, pass));
@@ -122,7 +123,7 @@ export const command: Command = {
     } finally {
       process.off('SIGINT', onSigint);
     }
-    const seconds = (Date.now() - began) / 1000;
+    const seconds = (performance.now() - beganMono) / 1000;
     process.stdout.write(
       `replayed ${totals.sent} events in ${seconds.toFixed(1)} s (${Math.round(totals.sent / Math.max(seconds, 0.001))}/s, ${totals.requests} requests): ` +
         `${totals.accepted} accepted, ${totals.duplicates} duplicates, ${totals.late} late, ${totals.rejected} rejected\n`,

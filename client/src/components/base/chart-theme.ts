@@ -1,3 +1,5 @@
+import { hourLabel } from '../../i18n/number-format';
+
 /**
  * One visual language for every chart on the screens: the same fonts, axis colours and sizes as the HTML
  * panels around them. Plain data, so option builders stay pure and testable.
@@ -25,6 +27,16 @@ export function categoryAxis(labels: string[], interval: number) {
     axisTick: { show: false },
     axisLabel: { color: CHART_COLORS.axisLabel, fontSize: CHART_LABEL_SIZE, interval },
   };
+}
+
+/** The x axis of an hourly window series (24 h trends): one label per hour bucket, every 6th shown. */
+export function hourlyAxis(series: { start: number; stepMs: number; points: readonly unknown[] } | undefined) {
+  const start = series?.start ?? 0;
+  const step = series?.stepMs ?? 3_600_000;
+  return categoryAxis(
+    (series?.points ?? []).map((_, i) => hourLabel(start + i * step)),
+    5,
+  );
 }
 
 export function valueAxis(extra: Record<string, unknown> = {}) {

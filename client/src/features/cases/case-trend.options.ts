@@ -1,6 +1,5 @@
 import type { ScopeInsights } from '../../../../protocol';
-import { CHART_COLORS, CHART_FONT, categoryAxis, valueAxis } from '../../components/base/chart-theme';
-import { hourLabel } from '../../i18n/number-format';
+import { CHART_COLORS, CHART_FONT, hourlyAxis, valueAxis } from '../../components/base/chart-theme';
 
 /**
  * ECharts option of the 24 h case trend: reported per hour as bars, closed per hour as a line. Series ids are
@@ -9,16 +8,11 @@ import { hourLabel } from '../../i18n/number-format';
  */
 export function caseTrendOption(series: ScopeInsights['cases24h'] | undefined, names: { new: string; closed: string }) {
   const points = series?.points ?? [];
-  const start = series?.start ?? 0;
-  const step = series?.stepMs ?? 3_600_000;
   return {
     animation: false,
     textStyle: { fontFamily: CHART_FONT },
     grid: { left: 34, right: 8, top: 12, bottom: 24 },
-    xAxis: categoryAxis(
-      points.map((_, i) => hourLabel(start + i * step)),
-      5,
-    ),
+    xAxis: hourlyAxis(series),
     yAxis: valueAxis({ minInterval: 1 }),
     series: [
       {

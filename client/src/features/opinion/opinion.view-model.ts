@@ -1,6 +1,5 @@
 import type { ScopeInsights } from '../../../../protocol';
-import { CHART_COLORS, CHART_FONT, categoryAxis, valueAxis } from '../../components/base/chart-theme';
-import { hourLabel } from '../../i18n/number-format';
+import { CHART_COLORS, CHART_FONT, hourlyAxis, valueAxis } from '../../components/base/chart-theme';
 
 /** Sentiment index 0..100 from a mean sentiment in [-1, 1] (50 = neutral); null without posts. */
 export function sentimentIndex(sentiment: number | null | undefined): number | null {
@@ -59,18 +58,16 @@ export function hotWordTags(topics: readonly { word: string; weight: number }[] 
  * ECharts option of the 24 h opinion trend: posts per hour as bars (right axis) under the mean sentiment line
  * (left axis, -1..1). An hour without posts has no sentiment and leaves a gap rather than a fake neutral.
  */
-export function opinionTrendOption(series: ScopeInsights['opinion24h'] | undefined, names: { posts: string; sentiment: string }) {
+export function opinionTrendOption(
+  series: ScopeInsights['opinion24h'] | undefined,
+  names: { posts: string; sentiment: string },
+) {
   const points = series?.points ?? [];
-  const start = series?.start ?? 0;
-  const step = series?.stepMs ?? 3_600_000;
   return {
     animation: false,
     textStyle: { fontFamily: CHART_FONT },
     grid: { left: 34, right: 30, top: 12, bottom: 24 },
-    xAxis: categoryAxis(
-      points.map((_, i) => hourLabel(start + i * step)),
-      5,
-    ),
+    xAxis: hourlyAxis(series),
     yAxis: [
       valueAxis({ min: -1, max: 1, interval: 1 }),
       valueAxis({ minInterval: 1, splitLine: { show: false }, position: 'right' }),
