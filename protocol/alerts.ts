@@ -82,6 +82,13 @@ export interface AlertView {
   ackBy?: string;
   ackAt?: number;
   ackNote?: string;
+  /** Duty workflow (protocol/duty.ts): who it is assigned to, the case it was dispatched as, who resolved it. */
+  assignee?: string;
+  caseId?: string;
+  resolvedBy?: string;
+  resolvedAt?: number;
+  /** Notes added so far (the texts are in the audit trail). */
+  notes?: number;
 }
 
 /** Why an alert notification was sent. */
@@ -119,14 +126,6 @@ export const ALERT_EVENT_OF: Readonly<Record<AlertChangeType, keyof AlertServerT
   cleared: 'alert:cleared',
   resolved: 'alert:resolved',
 };
-
-/** `alert:ack` request (the duty workflow's first action); `opId` makes a retry idempotent (DESIGN §5). */
-export const alertAckRequestSchema = z.strictObject({
-  opId: z.string().min(8).max(64),
-  alertId: z.string().min(1).max(256),
-  note: z.string().max(2000).optional(),
-});
-export type AlertAckRequest = z.input<typeof alertAckRequestSchema>;
 
 /** A silence (maintenance window): suppresses notification, never evaluation. Criteria combine with AND. */
 export const silenceSchema = z

@@ -15,6 +15,10 @@ export interface ApiError {
   code: ErrorCode;
   message: string;
   path?: string;
+  /** With `code: 'conflict'` on a duty action: who already did it and when (protocol/duty.ts). */
+  conflict?: { action: string; by: string; at: number };
+  /** With `code: 'rate_limited'`: when to try again, ms. */
+  retryAfterMs?: number;
 }
 
 /** The answer to every socket request (DESIGN §5). */

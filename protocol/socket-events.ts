@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AlertServerToClientEvents } from './alerts';
+import type { DutyClientToServerEvents, DutyServerToClientEvents } from './duty';
 import type { Ack } from './errors';
 import { LAYERS, type DeltaFrame, type SnapshotFrame } from './frames';
 
@@ -24,13 +25,13 @@ export interface ServerStatus {
 }
 
 /** Requests are `domain:verb`, each with an ack; notifications are `domain:verbed` (DESIGN §5). */
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends DutyClientToServerEvents {
   'scope:subscribe': (req: SubscribeRequest, ack: Ack<SnapshotFrame>) => void;
   'scope:unsubscribe': (req: UnsubscribeRequest, ack: Ack<null>) => void;
 }
 
 /** Alert notifications (`alert:raised` …) skip the tick: they are sent as soon as the engine decides. */
-export interface ServerToClientEvents extends AlertServerToClientEvents {
+export interface ServerToClientEvents extends AlertServerToClientEvents, DutyServerToClientEvents {
   /** A delta frame for a subscribed scope, at most one per tick. */
   'scope:changed': (frame: DeltaFrame) => void;
   /** Sent on connect and whenever the mode or epoch changes. */

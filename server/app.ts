@@ -5,6 +5,13 @@ import type { District } from '../geo/district.types';
 import type { Aggregator } from './aggregate/aggregator';
 import type { DEFAULT_HEARTBEAT_TIMEOUT_MS } from './aggregate/device-tracker';
 import { createAlertEngine, type AlertEngine } from './alerts/alert-engine';
+import { createAuthService, type AuthService } from './auth/auth-service';
+import { createRateLimit, DEFAULT_LIMITS, type RateLimit } from './auth/rate-limits';
+import { createTokenIssuer } from './auth/tokens';
+import type { UserStore } from './auth/user-store';
+import { authMiddleware } from './hub/auth.middleware';
+import { authRouter } from './http/auth.routes';
+import { SqliteUserStore } from './store/sqlite-user-store';
 import { aggregatorInputs } from './alerts/alert-inputs';
 import type { AlertRuleSet } from './alerts/rules-loader';
 import type { Feed, FeedSink } from './feeds/feed';
@@ -42,6 +49,10 @@ export interface AppConfig {
   mode: 'live' | 'demo';
   /** Origins allowed to open a socket (besides same-origin); empty = same origin only. */
   allowedOrigins: string[];
+  /** Anonymous read-only wall access (DESIGN §3.6; default on, `GRIDPULSE_ANONYMOUS=off`). */
+  anonymous?: boolean;
+  /** Lifetime of a login token (default 1 h). */
+  tokenTtlMs?: number;
 }
 
 export interface AppDeps {
@@ -60,6 +71,10 @@ export interface AppDeps {
   recordings?: RecordingSource;
   /** Real time under the demo's virtual clock; defaults to `clock`. */
   demoClock?: Clock;
+  /** HS256 secret for login tokens (main.ts: GRIDPULSE_JWT_SECRET or a file in DATA_DIR); random when omitted. */
+  jwtSecret?: Uint8Array;
+  /** Where users live; defaults to the SQLite store in `db`. */
+  users?: UserStore;
 }
 
 /** Event history a demo world keeps in its in-memory log (its aggregates never need more). */
@@ -80,6 +95,10 @@ export interface GridPulseApp {
   /** The demo controller and its isolated world (namespace `/demo`, DESIGN §9.8). */
   demo: DemoSession;
   metrics: Metrics;
+  /** Users, login and token checks (DESIGN §3.6). */
+  auth: AuthService;
+  /** Per-key budgets: login attempts (per address and name) and duty actions (per user). */
+  limits: { login: RateLimit; actions: RateLimit };
   status(): ServerStatus;
   /** Starts the tick loop and the feeds. */
   start(): void;
@@ -98,6 +117,17 @@ export function createApp(deps: AppDeps): GridPulseApp {
   app.set('trust proxy', 'loopback');
   const httpServer = createServer(app);
   const io = createIo(httpServer, config.allowedOrigins);
+  const auth = createAuthService({
+    users: deps.users ?? new SqliteUserStore(db),
+    tokens: createTokenIssuer(deps.jwtSecret ?? crypto.getRandomValues(new Uint8Array(32)), config.tokenTtlMs ?? 60 * 60_000),
+    clock,
+    anonymous: config.anonymous ?? true,
+  });
+  const limits = { login: createRateLimit(DEFAULT_LIMITS.login), actions: createRateLimit(DEFAULT_LIMITS.actions) };
+  const refused = (reason: string) => metrics.rejected.inc({ reason });
+  // Every connection, reconnection and recovery is authenticated, in both namespaces (DESIGN §9.7).
+  io.use(authMiddleware(auth, clock, refused));
+  io.of(DEMO_NAMESPACE).use(authMiddleware(auth, clock, refused));
 
   const world = createWorld({
     clock,
@@ -209,6 +239,7 @@ export function createApp(deps: AppDeps): GridPulseApp {
     for (const a of alerts.alerts()) metrics.alertsLive.inc({ severity: a.severity, acknowledged: String(a.acknowledged) });
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  app.use(authRouter({ auth, loginLimit: limits.login, rejected: refused }));
   app.get('/api/status', (_req, res) => {
     res.json(status());
   });
@@ -242,6 +273,8 @@ export function createApp(deps: AppDeps): GridPulseApp {
     alerts,
     demo,
     metrics,
+    auth,
+    limits,
     status,
     start() {
       if (timer) return;

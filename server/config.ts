@@ -36,6 +36,14 @@ const configSchema = z.object({
     .regex(/^[^/+#$\s]+$/, 'must be a plain name without / + # $ or spaces')
     .optional(),
   GRIDPULSE_ALERT_RULES: z.string().min(1).default('config/alert-rules.default.json'),
+  /** Anonymous read-only wall (role wall, whole deployment); `off` in production (DESIGN §3.6). */
+  GRIDPULSE_ANONYMOUS: onOff.default('on'),
+  /** HS256 secret for login tokens; every node of a cluster needs the same. Unset: generated into DATA_DIR. */
+  GRIDPULSE_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Lifetime of a login token, minutes (clients refresh before it ends). */
+  GRIDPULSE_TOKEN_TTL_MIN: intFrom(1, 60 * 24 * 30).default(60),
+  /** Password of the first admin, created on a first start; unset: one is generated and printed once. */
+  GRIDPULSE_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   GRIDPULSE_ALLOWED_ORIGINS: z
     .string()
     .default('')

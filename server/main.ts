@@ -18,6 +18,7 @@ import { createClockedFeed } from './feeds/clocked-feed';
 import type { Feed } from './feeds/feed';
 import { createMqttFeed } from './ingest/mqtt-ingest';
 import { systemClock } from './pipeline/clock';
+import { ensureFirstAdmin, loadJwtSecret } from './auth/bootstrap';
 import { openDatabase } from './store/database';
 import { lastEventTime } from './store/event-log';
 
@@ -161,8 +162,12 @@ async function main(): Promise<void> {
       simulated,
       mode: args.demo ? 'demo' : 'live',
       allowedOrigins: config.GRIDPULSE_ALLOWED_ORIGINS,
+      anonymous: config.GRIDPULSE_ANONYMOUS === 'on',
+      tokenTtlMs: config.GRIDPULSE_TOKEN_TTL_MIN * 60_000,
     },
+    jwtSecret: loadJwtSecret(config.GRIDPULSE_JWT_SECRET, dataDir),
   });
+  const firstAdmin = await ensureFirstAdmin(gp.auth, config.GRIDPULSE_ADMIN_PASSWORD);
 
   await new Promise<void>((done, fail) => {
     gp.httpServer.once('error', fail);
@@ -191,6 +196,14 @@ async function main(): Promise<void> {
       `  ingest    POST ${base}/api/ingest  (Authorization: Bearer <GRIDPULSE_INGEST_TOKEN>)`,
       ...(config.GRIDPULSE_MQTT_URL ? [`  mqtt      ${config.GRIDPULSE_MQTT_URL}  topic ${config.GRIDPULSE_MQTT_TOPIC}`] : []),
       `  data      ${dataDir}`,
+      `  access    anonymous read-only wall ${config.GRIDPULSE_ANONYMOUS === 'on' ? 'ON (GRIDPULSE_ANONYMOUS=off to require login)' : 'off: log in, or open /wall?token=…'}`,
+      ...(firstAdmin.created
+        ? [
+            firstAdmin.generated
+              ? `  admin     first start: user "admin", password ${firstAdmin.generated}  (shown once; change it, or set GRIDPULSE_ADMIN_PASSWORD)`
+              : '  admin     first start: user "admin" created with GRIDPULSE_ADMIN_PASSWORD',
+          ]
+        : []),
       '',
     ].join('\n'),
   );

@@ -2,12 +2,14 @@ import {
   ROOT_SCOPE,
   inScope,
   type AreaStats,
+  type CaseView,
   type DeltaFrame,
   type Layer,
   type ScopeChanges,
   type SnapshotFrame,
 } from '../../protocol';
 import type { AggregateChanges, Aggregator } from '../aggregate/aggregator';
+import { maskText } from '../auth/masking';
 import type { Clock } from '../pipeline/clock';
 import type { GridPulseNamespace } from './types';
 
@@ -15,6 +17,8 @@ interface Room {
   key: string;
   scope: string;
   layers: ReadonlySet<Layer>;
+  /** Personal data masked (wall clients, DESIGN §3.6). */
+  masked: boolean;
   /** Seq of the last delta sent to this room. */
   seq: number;
 }
@@ -31,9 +35,14 @@ export interface HubDeps {
   onFrame?: (frame: DeltaFrame) => void;
 }
 
-/** Room key for a (scope, layers) subscription: clients that see the same thing share one frame. */
-export function roomKey(scope: string, layers: Iterable<Layer>): string {
-  return `scope:${scope}|${[...new Set(layers)].sort().join(',')}`;
+/** Room key for a (scope, layers, masking) subscription: clients that see the same thing share one frame. */
+export function roomKey(scope: string, layers: Iterable<Layer>, masked = false): string {
+  return `scope:${scope}|${[...new Set(layers)].sort().join(',')}${masked ? '|masked' : ''}`;
+}
+
+/** A case as a wall may show it: free text loses phone and ID numbers. */
+function maskCase(view: CaseView): CaseView {
+  return view.title === undefined ? view : { ...view, title: maskText(view.title) };
 }
 
 /**
@@ -42,6 +51,11 @@ export function roomKey(scope: string, layers: Iterable<Layer>): string {
  */
 export class Hub {
   private readonly rooms = new Map<string, Room>();
+  /**
+   * The grid of every case a client may hold (every case view the hub sent), so a removal goes only to the
+   * scopes that contain it (a leader never learns of another community's case ids). Entries leave on removal.
+   */
+  private readonly caseGrids = new Map<string, string>();
 
   constructor(private readonly deps: HubDeps) {}
 
@@ -50,11 +64,11 @@ export class Hub {
   }
 
   /** Registers (or finds) the room for a subscription and returns its key and a snapshot aligned with it. */
-  open(scope: string, layers: readonly Layer[]): { key: string; snapshot: SnapshotFrame } {
-    const key = roomKey(scope, layers);
+  open(scope: string, layers: readonly Layer[], masked = false): { key: string; snapshot: SnapshotFrame } {
+    const key = roomKey(scope, layers, masked);
     let room = this.rooms.get(key);
     if (!room) {
-      room = { key, scope, layers: new Set(layers), seq: 0 };
+      room = { key, scope, layers: new Set(layers), masked, seq: 0 };
       this.rooms.set(key, room);
     }
     return { key, snapshot: this.snapshot(room) };
@@ -87,8 +101,12 @@ export class Hub {
       if (!s) stats.set(code, (s = aggregator.stats(code)!));
       return s;
     };
+    const removedCases = changes.removedCases.flatMap((id) => {
+      const grid = this.caseGrids.get(id);
+      return grid === undefined ? [] : [{ id, grid }];
+    });
     for (const room of this.rooms.values()) {
-      const delta = this.changesFor(room, changes, statsOf);
+      const delta = this.changesFor(room, changes, statsOf, removedCases);
       if (!delta) continue;
       room.seq++;
       const frame: DeltaFrame = { scope: room.scope, epoch: this.deps.epoch, seq: room.seq, time: now, changes: delta };
@@ -96,6 +114,7 @@ export class Hub {
       this.deps.onFrame?.(frame);
       sent++;
     }
+    for (const { id } of removedCases) this.caseGrids.delete(id);
     return sent;
   }
 
@@ -109,13 +128,23 @@ export class Hub {
       ? aggregator.registry.codesWithin(scope).map((code) => aggregator.stats(code)!)
       : [];
     const devices = layers.has('devices') ? aggregator.deviceViews(scope) : [];
-    const cases = layers.has('cases') ? aggregator.cases.views(scope) : [];
+    const cases = layers.has('cases') ? this.sentCases(aggregator.cases.views(scope), room.masked) : [];
     const series = aggregator.series(scope)!;
     const insights = aggregator.insights(scope)!;
     return { scope, epoch: this.deps.epoch, seq: room.seq, time: now, state: { summary, areas, devices, cases, series, insights } };
   }
 
-  private changesFor(room: Room, changes: AggregateChanges, statsOf: (code: string) => AreaStats): ScopeChanges | undefined {
+  private sentCases(views: CaseView[], masked: boolean): CaseView[] {
+    for (const v of views) this.caseGrids.set(v.id, v.grid);
+    return masked ? views.map(maskCase) : views;
+  }
+
+  private changesFor(
+    room: Room,
+    changes: AggregateChanges,
+    statsOf: (code: string) => AreaStats,
+    removedCases: readonly { id: string; grid: string }[],
+  ): ScopeChanges | undefined {
     const { aggregator } = this.deps;
     const { scope, layers } = room;
     const out: ScopeChanges = {};
@@ -145,15 +174,15 @@ export class Hub {
         any = true;
       }
     }
-    if (layers.has('cases') && (changes.cases.length > 0 || changes.removedCases.length > 0)) {
-      const cases = [];
+    if (layers.has('cases') && (changes.cases.length > 0 || removedCases.length > 0)) {
+      let cases = [];
       const removed = [];
       for (const id of changes.cases) {
         const view = aggregator.cases.view(id);
         if (view && inScope(view.grid, scope)) cases.push(view);
       }
-      // A removed id is sent to every scope: ids are unique, and a client ignores one it never had.
-      for (const id of changes.removedCases) removed.push(id);
+      cases = this.sentCases(cases, room.masked);
+      for (const r of removedCases) if (inScope(r.grid, scope)) removed.push(r.id);
       if (cases.length > 0) out.cases = cases;
       if (removed.length > 0) out.removedCases = removed;
       any ||= cases.length > 0 || removed.length > 0;

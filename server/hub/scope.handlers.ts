@@ -1,4 +1,4 @@
-import { subscribeRequestSchema, unsubscribeRequestSchema, type Ack, type ApiError } from '../../protocol';
+import { inJurisdiction, masksPersonalData, subscribeRequestSchema, unsubscribeRequestSchema, type Ack, type ApiError } from '../../protocol';
 import type { Aggregator } from '../aggregate/aggregator';
 import type { Hub } from './hub';
 import type { GridPulseServer, GridPulseSocket } from './types';
@@ -34,8 +34,18 @@ export function registerScopeHandlers(_io: GridPulseServer, socket: GridPulseSoc
       deps.rejected('unknown_scope');
       return fail(ack, { code: 'unknown_scope', message: `no area with code ${scope} in this district`, path: 'scope' });
     }
+    // Jurisdiction is enforced here, on the server, for every subscription (DESIGN §3.6, §9.7).
+    const { principal } = socket.data;
+    if (!inJurisdiction(principal, scope)) {
+      deps.rejected('forbidden');
+      return fail(ack, {
+        code: 'forbidden',
+        message: `${principal.name} (${principal.role}) may see area ${principal.area} only, not ${scope}`,
+        path: 'scope',
+      });
+    }
     const previous = socket.data.rooms.get(scope);
-    const { key, snapshot } = deps.hub.open(scope, layers);
+    const { key, snapshot } = deps.hub.open(scope, layers, masksPersonalData(principal.role));
     if (previous && previous !== key) void socket.leave(previous);
     void socket.join(key);
     socket.data.rooms.set(scope, key);

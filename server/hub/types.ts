@@ -1,5 +1,6 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import type {
+  Principal,
   ClientToServerEvents,
   DemoNamespaceClientEvents,
   DemoNamespaceServerEvents,
@@ -12,6 +13,8 @@ export type InterServerEvents = Record<string, never>;
 export interface SocketData {
   /** scope → room key of this socket's subscription to it. */
   rooms: Map<string, string>;
+  /** Who this socket is, decided by the auth middleware on connect and on every reconnect (DESIGN §3.6). */
+  principal: Principal;
 }
 
 export type GridPulseServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -52,6 +52,21 @@ function migrate(db: Db): void {
   }
 }
 
+/**
+ * Migrations a store module owns (the duty store, the user store…), applied in order once each and recorded
+ * in `schema_module` under the module's name, so modules evolve their tables independently of the core schema.
+ */
+export function migrateModule(db: Db, module: string, migrations: readonly string[]): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_module (name TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT version FROM schema_module WHERE name = ?').get(module) as { version: number } | undefined;
+  for (let v = row?.version ?? 0; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]!);
+      db.prepare('INSERT INTO schema_module (name, version) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET version = excluded.version').run(module, v + 1);
+    })();
+  }
+}
+
 export function integrityCheck(db: Db): string {
   return db.pragma('integrity_check', { simple: true }) as string;
 }

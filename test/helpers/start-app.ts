@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, DeltaFrame, ServerToClientEvents } from '../../protocol';
-import { createApp, type AppConfig, type GridPulseApp } from '../../server/app';
+import { createApp, type AppConfig, type AppDeps, type GridPulseApp } from '../../server/app';
 import type { Feed } from '../../server/feeds/feed';
 import { ManualClock, type Clock } from '../../server/pipeline/clock';
 import { openDatabase } from '../../server/store/database';
@@ -19,7 +19,9 @@ export interface RunningApp {
 }
 
 /** Starts the real server (createApp) on port 0 with the tiny district, an in-memory store and a manual clock. */
-export async function startApp(opts: { clock?: Clock; config?: Partial<AppConfig>; feeds?: Feed[] } = {}): Promise<RunningApp> {
+export async function startApp(
+  opts: { clock?: Clock; config?: Partial<AppConfig>; feeds?: Feed[]; alerts?: AppDeps['alerts'] } = {},
+): Promise<RunningApp> {
   const clock = opts.clock ?? new ManualClock(T0);
   const db = openDatabase(':memory:');
   const gp = createApp({
@@ -28,6 +30,7 @@ export async function startApp(opts: { clock?: Clock; config?: Partial<AppConfig
     gridAt: tinyGridAt,
     db,
     feeds: opts.feeds,
+    alerts: opts.alerts,
     config: {
       tickMs: 50,
       ingestToken: TEST_TOKEN,
@@ -55,8 +58,14 @@ export async function startApp(opts: { clock?: Clock; config?: Partial<AppConfig
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-export async function connectClient(url: string): Promise<TestSocket> {
-  const socket: TestSocket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+/** A connected socket.io client; `token` is sent as `auth.token` (DESIGN §3.6). */
+export async function connectClient(url: string, opts: { token?: string } = {}): Promise<TestSocket> {
+  const socket: TestSocket = connect(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth: opts.token ? { token: opts.token } : {},
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
