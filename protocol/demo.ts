@@ -86,3 +86,24 @@ export interface DemoServerToClientEvents {
 export type DemoNamespaceClientEvents = ClientToServerEvents & DemoClientToServerEvents;
 /** Everything the server sends on `/demo`: frames and status as on `/`, plus `demo:status`. */
 export type DemoNamespaceServerEvents = ServerToClientEvents & DemoServerToClientEvents;
+
+/** Every request name of the demo namespace, at run time. */
+export const DEMO_REQUESTS = [
+  'scope:subscribe',
+  'scope:unsubscribe',
+  'demo:list',
+  'demo:load',
+  'demo:play',
+  'demo:pause',
+  'demo:speed',
+  'demo:seek',
+  'demo:loop',
+] as const;
+type DemoRequest = keyof DemoClientToServerEvents | 'scope:subscribe' | 'scope:unsubscribe';
+// Demo worlds answer scope and demo requests only: duty actions never reach a replay (DESIGN §9.8).
+const demoRequestsComplete: [(typeof DEMO_REQUESTS)[number]] extends [DemoRequest]
+  ? [DemoRequest] extends [(typeof DEMO_REQUESTS)[number]]
+    ? true
+    : false
+  : false = true;
+void demoRequestsComplete;

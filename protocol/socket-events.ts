@@ -37,3 +37,20 @@ export interface ServerToClientEvents extends AlertServerToClientEvents, DutySer
   /** Sent on connect and whenever the mode or epoch changes. */
   'status:changed': (status: ServerStatus) => void;
 }
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/** Every request name of the live namespace, at run time (servers refuse any other event before a handler). */
+export const LIVE_REQUESTS = [
+  'scope:subscribe',
+  'scope:unsubscribe',
+  'alert:list',
+  'alert:detail',
+  'alert:ack',
+  'alert:note',
+  'alert:assign',
+  'alert:dispatch',
+  'alert:resolve',
+] as const;
+const liveRequestsComplete: Same<(typeof LIVE_REQUESTS)[number], keyof ClientToServerEvents> = true;
+void liveRequestsComplete;

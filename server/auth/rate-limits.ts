@@ -29,8 +29,12 @@ export function createRateLimit(options: RateLimitOptions): RateLimit {
   };
 }
 
-/** Defaults (README "Users and access"): 10 login attempts per minute per address and name; 60 actions per 10 s per user. */
+/**
+ * Defaults (README "Users and access"): 10 login attempts per minute per address and name; 60 duty actions per
+ * 10 s per user; 100 socket requests per 5 s per socket (a drill-down is one or two).
+ */
 export const DEFAULT_LIMITS = {
   login: { points: 10, windowSeconds: 60, blockSeconds: 60 },
   actions: { points: 60, windowSeconds: 10 },
+  requests: { points: 100, windowSeconds: 5 },
 } as const satisfies Record<string, RateLimitOptions>;
