@@ -33,6 +33,28 @@ export interface HubDeps {
   beforeTick?: () => void;
   /** Called for every delta frame sent (metrics). */
   onFrame?: (frame: DeltaFrame) => void;
+  /**
+   * Bytes a socket may have waiting to be written before it is skipped (DESIGN §5: conflation; default 1 MiB).
+   * A skipped client sees a seq gap on its next frame and takes a fresh snapshot: the newest state wins.
+   */
+  maxPendingBytes?: number;
+  /** Called with the number of sockets skipped as slow in a tick (metrics). */
+  onSlow?: (skipped: number) => void;
+}
+
+/** Room of sockets too far behind to be sent deltas (their frames are conflated into the next snapshot). */
+export const SLOW_ROOM = 'hub:slow';
+const DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
+
+/** What engine.io and the kernel hold for a socket, not yet written: its packet buffer and the WebSocket's. */
+function pendingBytes(socket: { conn: unknown }): number {
+  const conn = socket.conn as { writeBuffer?: { data?: unknown }[]; transport?: { socket?: { bufferedAmount?: number } } };
+  let bytes = conn.transport?.socket?.bufferedAmount ?? 0;
+  for (const packet of conn.writeBuffer ?? []) {
+    const d = packet.data;
+    bytes += typeof d === 'string' ? d.length : d instanceof Uint8Array ? d.byteLength : 0;
+  }
+  return bytes;
 }
 
 /** Room key for a (scope, layers, masking) subscription: clients that see the same thing share one frame. */
@@ -93,6 +115,7 @@ export class Hub {
     if (quiet && changes.cases.length === 0 && changes.removedCases.length === 0) {
       return 0;
     }
+    this.markSlowSockets();
     let sent = 0;
     // Rooms overlap (a wall on `*`, leaders on their communities): compute each area's stats once per tick.
     const stats = new Map<string, AreaStats>();
@@ -110,12 +133,33 @@ export class Hub {
       if (!delta) continue;
       room.seq++;
       const frame: DeltaFrame = { scope: room.scope, epoch: this.deps.epoch, seq: room.seq, time: now, changes: delta };
-      this.deps.io.to(room.key).emit('scope:changed', frame);
+      this.deps.io.to(room.key).except(SLOW_ROOM).emit('scope:changed', frame);
       this.deps.onFrame?.(frame);
       sent++;
     }
     for (const { id } of removedCases) this.caseGrids.delete(id);
     return sent;
+  }
+
+  /**
+   * Conflation for slow clients: a socket with more than `maxPendingBytes` unwritten joins SLOW_ROOM and gets
+   * no deltas; once its buffers have drained it leaves, and its next frame's seq gap makes it resync. No
+   * per-client buffer grows without bound (DESIGN §5).
+   */
+  private markSlowSockets(): void {
+    const cap = this.deps.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+    let slow = 0;
+    for (const socket of this.deps.io.sockets.values()) {
+      const pending = pendingBytes(socket);
+      if (socket.rooms.has(SLOW_ROOM)) {
+        if (pending === 0) void socket.leave(SLOW_ROOM);
+        else slow++;
+      } else if (pending > cap) {
+        void socket.join(SLOW_ROOM);
+        slow++;
+      }
+    }
+    if (slow > 0) this.deps.onSlow?.(slow);
   }
 
   private snapshot(room: Room): SnapshotFrame {

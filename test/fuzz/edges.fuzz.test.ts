@@ -210,7 +210,7 @@ describe('floods past the rate limits (default budgets)', () => {
       expect(limited).toHaveLength(200);
       expect(limited[0]!.error!.retryAfterMs).toBeGreaterThan(0);
       const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
-      for (let i = 0; i < 600; i++) socket.emit('scope:subscribe', { scope: '*', layers: ['areas'] });
+      for (let i = 0; i < 600; i++) (socket as unknown as Socket).emit('scope:subscribe', { scope: '*', layers: ['areas'] });
       expect(await closed).toBe('io server disconnect');
       const metrics = await (await fetch(`${app.url}/metrics`)).text();
       expect(Number(/gridpulse_rejected_total\{reason="rate_limited"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(700);
