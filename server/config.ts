@@ -44,6 +44,21 @@ const configSchema = z.object({
   GRIDPULSE_TOKEN_TTL_MIN: intFrom(1, 60 * 24 * 30).default(60),
   /** Password of the first admin, created on a first start; unset: one is generated and printed once. */
   GRIDPULSE_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  /** Redis for a cluster (Socket.IO adapter, node liveness, partitioned ingest); empty = one process, no Redis. */
+  GRIDPULSE_REDIS_URL: z
+    .string()
+    .regex(/^$|^rediss?:\/\/[^\s]+$/, 'must be a Redis URL such as redis://127.0.0.1:6379 (or empty for off)')
+    .default(''),
+  /** This node's name in a cluster (unique per node); default: host name and port. */
+  GRIDPULSE_NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only (at most 64)')
+    .optional(),
+  /** PostgreSQL for users, alerts, actions and audit shared by a cluster; empty = the embedded SQLite. */
+  GRIDPULSE_PG_URL: z
+    .string()
+    .regex(/^$|^postgres(ql)?:\/\/[^\s]+$/, 'must be a PostgreSQL URL such as postgres://user@127.0.0.1:5432/db (or empty)')
+    .default(''),
   GRIDPULSE_ALLOWED_ORIGINS: z
     .string()
     .default('')
