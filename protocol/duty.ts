@@ -95,10 +95,10 @@ export interface DutyConflict {
  * Computed per jurisdiction: a client only ever gets the figures of its own area.
  */
 export interface DutyKpis {
-  /** The jurisdiction the figures cover (an area code or `*`). */
-  area: string;
-  /** Core clock time they were computed at, epoch ms. */
-  at: number;
+  /** The jurisdiction the figures cover (an area code or `*`); the server always sets it. */
+  area?: string;
+  /** Core clock time they were computed at, epoch ms; the server always sets it. */
+  at?: number;
   bySeverity: Record<Severity, { raised: number; acknowledged: number; resolved: number; ttaMedianMs: number | null; ttrMedianMs: number | null }>;
   /** Alerts open now (active or unacknowledged) per severity. */
   open: Record<Severity, number>;

@@ -1,26 +1,32 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import express, { type Express } from 'express';
-import { ALERT_EVENT_OF, DEMO_NAMESPACE, type AlertNotification, type IngestEvent, type ServerStatus } from '../protocol';
+import { DEMO_NAMESPACE, DEMO_REQUESTS, LIVE_REQUESTS, type IngestEvent, type ServerStatus } from '../protocol';
 import type { District } from '../geo/district.types';
 import type { Aggregator } from './aggregate/aggregator';
 import type { DEFAULT_HEARTBEAT_TIMEOUT_MS } from './aggregate/device-tracker';
 import { createAlertEngine, type AlertEngine } from './alerts/alert-engine';
 import { createAuthService, type AuthService } from './auth/auth-service';
-import { createRateLimit, DEFAULT_LIMITS, type RateLimit } from './auth/rate-limits';
+import { createRateLimit, DEFAULT_LIMITS, type RateLimit, type RateLimitOptions } from './auth/rate-limits';
 import { createTokenIssuer } from './auth/tokens';
 import type { UserStore } from './auth/user-store';
 import { authMiddleware } from './hub/auth.middleware';
-import { authRouter } from './http/auth.routes';
+import { authRouter, requirePrincipal } from './http/auth.routes';
 import { SqliteUserStore } from './store/sqlite-user-store';
 import { aggregatorInputs } from './alerts/alert-inputs';
+import { DutyService } from './duty/duty-service';
+import type { DutyStore } from './duty/duty-store';
+import { createAlertNotifier, registerAlertHandlers } from './hub/alerts.handlers';
+import { alertsRouter } from './http/alerts.routes';
+import { SqliteDutyStore } from './store/sqlite-duty-store';
 import type { AlertRuleSet } from './alerts/rules-loader';
 import type { Feed, FeedSink } from './feeds/feed';
 import { DemoSession, noRecordings, type RecordingSource } from './demo/demo-session';
 import { attachDemoNamespace, broadcastDemoStatus } from './hub/demo.handlers';
 import type { Hub } from './hub/hub';
-import { createIo } from './hub/io';
+import { registerFloodGuard } from './hub/flood.guard';
+import { REFUSED_DISCONNECTS, createIo } from './hub/io';
 import { registerScopeHandlers } from './hub/scope.handlers';
-import type { GridPulseServer } from './hub/types';
+import type { GridPulseServer, GridPulseSocket } from './hub/types';
 import { geoRouter } from './http/geo.routes';
 import { createMetrics, type Metrics } from './http/metrics';
 import { staticRouter } from './http/static.routes';
@@ -53,6 +59,8 @@ export interface AppConfig {
   anonymous?: boolean;
   /** Lifetime of a login token (default 1 h). */
   tokenTtlMs?: number;
+  /** Socket requests per socket (default DEFAULT_LIMITS.requests); the fuzz test raises it to reach validation. */
+  requestLimit?: RateLimitOptions;
 }
 
 export interface AppDeps {
@@ -75,6 +83,8 @@ export interface AppDeps {
   jwtSecret?: Uint8Array;
   /** Where users live; defaults to the SQLite store in `db`. */
   users?: UserStore;
+  /** Where alerts, duty actions and the audit trail live; defaults to the SQLite store in `db`. */
+  dutyStore?: DutyStore;
 }
 
 /** Event history a demo world keeps in its in-memory log (its aggregates never need more). */
@@ -92,13 +102,15 @@ export interface GridPulseApp {
   world: World;
   /** The live world's alert engine (demo worlds never raise real alerts, DESIGN §9.8). */
   alerts: AlertEngine;
+  /** The duty workflow over the live engine: persisted alerts, actions, audit, KPIs (`duty.ready` after restore). */
+  duty: DutyService;
   /** The demo controller and its isolated world (namespace `/demo`, DESIGN §9.8). */
   demo: DemoSession;
   metrics: Metrics;
   /** Users, login and token checks (DESIGN §3.6). */
   auth: AuthService;
   /** Per-key budgets: login attempts (per address and name) and duty actions (per user). */
-  limits: { login: RateLimit; actions: RateLimit };
+  limits: { login: RateLimit; actions: RateLimit; requests: RateLimit };
   status(): ServerStatus;
   /** Starts the tick loop and the feeds. */
   start(): void;
@@ -123,7 +135,11 @@ export function createApp(deps: AppDeps): GridPulseApp {
     clock,
     anonymous: config.anonymous ?? true,
   });
-  const limits = { login: createRateLimit(DEFAULT_LIMITS.login), actions: createRateLimit(DEFAULT_LIMITS.actions) };
+  const limits = {
+    login: createRateLimit(DEFAULT_LIMITS.login),
+    actions: createRateLimit(DEFAULT_LIMITS.actions),
+    requests: createRateLimit(config.requestLimit ?? DEFAULT_LIMITS.requests),
+  };
   const refused = (reason: string) => metrics.rejected.inc({ reason });
   // Every connection, reconnection and recovery is authenticated, in both namespaces (DESIGN §9.7).
   io.use(authMiddleware(auth, clock, refused));
@@ -152,15 +168,37 @@ export function createApp(deps: AppDeps): GridPulseApp {
     groups: deps.alerts?.groups,
   });
   const rootNsp = io.of('/');
-  /** Evaluates the rules and sends each change at once (alerts skip the tick). */
-  const evaluateAlerts = () => {
-    const now = clock.now();
-    for (const c of alerts.evaluate(now, alertInputs)) {
-      const note: AlertNotification = { change: c.type, alert: c.alert, notify: c.notify, time: now };
-      rootNsp.emit(ALERT_EVENT_OF[c.type], note);
-      metrics.alertChanges.inc({ change: c.type, severity: c.alert.severity });
-    }
-  };
+  const areaCenters = new Map(district.areas.map((a) => [a.code, a.center] as const));
+  const logError = (err: Error) => process.stderr.write(`gridpulse: duty: ${err.message}\n`);
+  // The duty workflow runs on the live world only: demo worlds never raise or act on real alerts (DESIGN §9.8).
+  const duty: DutyService = new DutyService({
+    engine: alerts,
+    store: deps.dutyStore ?? new SqliteDutyStore(db),
+    clock,
+    inputs: alertInputs,
+    notifier: createAlertNotifier(rootNsp, (area) => duty.kpis(area)),
+    fileCase: (event) => pipeline.ingest([event]).rejected[0]?.message,
+    areaCenter: (code) => areaCenters.get(code),
+    device: (id) => {
+      const d = aggregator.devices.get(id);
+      if (!d) return undefined;
+      const v = aggregator.devices.view(d);
+      return { id: v.id, type: v.type, state: v.status, grid: v.grid, lastSeen: v.lastSeen };
+    },
+    caseView: (id) => aggregator.cases.view(id),
+    onChange: (c) => metrics.alertChanges.inc({ change: c.type, severity: c.alert.severity }),
+    onKpi: (e) => {
+      if (e.ttaMs !== undefined) metrics.duty.timeToAck.observe({ severity: e.severity }, e.ttaMs / 1000);
+      if (e.ttrMs !== undefined) metrics.duty.timeToResolve.observe({ severity: e.severity }, e.ttrMs / 1000);
+    },
+    onError: logError,
+  });
+  duty.ready.catch(logError);
+  metrics.duty.setKpiSource(() => duty.kpis('*'));
+  // Alerts skip the tick (DESIGN §2): new data is evaluated as soon as it is in, so a critical alert goes out at once.
+  pipeline.onAccepted((events) => duty.onAccepted(events));
+  /** Evaluates the rules on the clock (absence, escalation, expiry) and sends each change at once. */
+  const evaluateAlerts = () => duty.evaluate(clock.now());
 
   const status = (): ServerStatus => ({
     mode: config.mode,
@@ -208,10 +246,24 @@ export function createApp(deps: AppDeps): GridPulseApp {
   });
   attachDemoNamespace(io, demoNsp, { session: demo, status: demoStatus, rejected: rejectRequest });
 
+  const guard = (known: readonly string[]) => {
+    const names = new Set(known);
+    return (socket: GridPulseSocket) => {
+      registerFloodGuard(socket, { limit: limits.requests, known: names, rejected: rejectRequest });
+      socket.on('disconnect', (reason) => {
+        const refusal = REFUSED_DISCONNECTS.get(reason);
+        if (refusal) rejectRequest(refusal);
+      });
+    };
+  };
+  demoNsp.on('connection', guard(DEMO_REQUESTS));
+  const guardLive = guard(LIVE_REQUESTS);
   io.on('connection', (socket) => {
+    guardLive(socket);
     metrics.clients.inc();
     socket.emit('status:changed', status());
     registerScopeHandlers(io, socket, { hub, aggregator, rejected: rejectRequest });
+    registerAlertHandlers(io, socket, { duty, rejected: rejectRequest, actionLimit: limits.actions });
     socket.on('disconnect', () => {
       metrics.clients.dec();
       hub.prune();
@@ -243,9 +295,7 @@ export function createApp(deps: AppDeps): GridPulseApp {
   app.get('/api/status', (_req, res) => {
     res.json(status());
   });
-  app.get('/api/alerts', (_req, res) => {
-    res.json({ alerts: alerts.alerts() });
-  });
+  app.use(alertsRouter({ duty, rejected: rejectRequest, actionLimit: limits.actions, authenticate: requirePrincipal({ auth, rejected: refused }) }));
   const countRejected = (reason: string, n: number) => metrics.rejected.inc({ reason }, n);
   app.use(ingestRouter({ pipeline, rejected: countRejected, token: config.ingestToken, limitBytes: config.ingestLimitBytes }));
   const stream = streamRouter({ pipeline, token: config.ingestToken });
@@ -271,6 +321,7 @@ export function createApp(deps: AppDeps): GridPulseApp {
     eventLog,
     world,
     alerts,
+    duty,
     demo,
     metrics,
     auth,
@@ -303,6 +354,7 @@ export function createApp(deps: AppDeps): GridPulseApp {
       if (timer) clearInterval(timer);
       timer = undefined;
       await demo.close();
+      await duty.close();
       eventLog.flush();
       stream.close();
       await io.close();

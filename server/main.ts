@@ -168,6 +168,8 @@ async function main(): Promise<void> {
     jwtSecret: loadJwtSecret(config.GRIDPULSE_JWT_SECRET, dataDir),
   });
   const firstAdmin = await ensureFirstAdmin(gp.auth, config.GRIDPULSE_ADMIN_PASSWORD);
+  // The alert queue is back from the store (with its ack state) before anyone can connect.
+  await gp.duty.ready;
 
   await new Promise<void>((done, fail) => {
     gp.httpServer.once('error', fail);

@@ -37,6 +37,9 @@ export interface AlertChange {
 export type AckResult =
   { ok: true; changes: AlertChange[] } | { ok: false; code: 'not_found' | 'already_acknowledged'; alert?: AlertView };
 
+/** Fields of an alert that belong to the duty workflow, not to the rules. */
+export type DutyFields = Partial<Pick<AlertView, 'assignee' | 'caseId' | 'notes'>>;
+
 export interface AlertEngineOptions {
   rules: readonly AlertRule[];
   silences?: readonly Silence[];
@@ -51,6 +54,13 @@ export interface AlertEngine {
   evaluate(now: number, inputs: AlertInputs): AlertChange[];
   /** Sets the acknowledged flag (independent of active/cleared). A cleared alert acknowledged is resolved. */
   acknowledge(alertId: string, by: string, note: string | undefined, at: number): AckResult;
+  /** Sets the duty workflow's fields of a live alert (assignee, linked case, note count); undefined if not live. */
+  annotate(alertId: string, patch: DutyFields): AlertChange | undefined;
+  /**
+   * Closes a live alert by hand (the duty `resolve`): acknowledged if it was not, cleared, and out of the live
+   * queue. A condition that still holds raises a new alert at a later evaluation. Undefined if not live.
+   */
+  resolve(alertId: string, by: string, at: number): AlertChange | undefined;
   /**
    * Swaps the rules atomically. Rules whose id and kind are unchanged keep their pending timers and alerts (they
    * are judged by the new definition from the next evaluation); alerts of removed, disabled or re-kinded rules
@@ -339,6 +349,27 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       t.alert = null;
       dropIfIdle(t);
       return { ok: true, changes: [change] };
+    },
+    annotate(alertId, patch) {
+      const t = byAlertId.get(alertId);
+      if (!t?.alert) return undefined;
+      Object.assign(t.alert, patch);
+      return { type: 'updated', alert: view(t), notify: false };
+    },
+    resolve(alertId, by, at) {
+      const t = byAlertId.get(alertId);
+      if (!t?.alert) return undefined;
+      const a = t.alert;
+      if (!a.acknowledged) Object.assign(a, { acknowledged: true, ackBy: by, ackAt: at });
+      if (a.active) Object.assign(a, { active: false, clearedAt: at });
+      Object.assign(a, { resolvedBy: by, resolvedAt: at });
+      const change: AlertChange = { type: 'resolved', alert: view(t), notify: false };
+      byAlertId.delete(a.id);
+      t.alert = null;
+      // A hand-closed alert starts the (rule, subject) afresh: a condition still true is pending again.
+      t.clearSince = null;
+      dropIfIdle(t);
+      return change;
     },
     alerts() {
       const list = [...byAlertId.values()].map(view);

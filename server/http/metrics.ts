@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { SEVERITIES, type DutyKpis, type Severity } from '../../protocol';
 import type { PipelineCounters } from '../pipeline/pipeline';
 
 /**
@@ -86,6 +87,56 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  // Duty KPIs (issue #6). Histograms observe each acknowledgement / resolution as it happens; the gauges are
+  // the 24-h medians and open counts of the whole deployment, read from the duty service at each scrape.
+  const ttaBuckets = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 43_200, 86_400];
+  const timeToAck = new Histogram({
+    name: 'gridpulse_alert_time_to_ack_seconds',
+    help: 'Time from an alert being raised to its acknowledgement, by severity',
+    labelNames: ['severity'] as const,
+    buckets: ttaBuckets,
+    registers: [registry],
+  });
+  const timeToResolve = new Histogram({
+    name: 'gridpulse_alert_time_to_resolve_seconds',
+    help: 'Time from an alert being raised to its resolution, by severity',
+    labelNames: ['severity'] as const,
+    buckets: ttaBuckets,
+    registers: [registry],
+  });
+  let dutyKpis: (() => DutyKpis) | undefined;
+  const kpiGauge = (name: string, help: string, read: (k: DutyKpis, s: Severity) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['severity'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        const k = dutyKpis?.();
+        if (!k) return;
+        for (const s of SEVERITIES) {
+          const v = read(k, s);
+          if (v !== null) this.set({ severity: s }, v);
+        }
+      },
+    });
+  kpiGauge('gridpulse_alert_tta_median_seconds', 'Median time to acknowledge of alerts raised in the last 24 h, by severity', (k, s) =>
+    k.bySeverity[s].ttaMedianMs === null ? null : k.bySeverity[s].ttaMedianMs! / 1000,
+  );
+  kpiGauge('gridpulse_alert_ttr_median_seconds', 'Median time to resolve of alerts raised in the last 24 h, by severity', (k, s) =>
+    k.bySeverity[s].ttrMedianMs === null ? null : k.bySeverity[s].ttrMedianMs! / 1000,
+  );
+  kpiGauge('gridpulse_alerts_open', 'Alerts not yet resolved, by severity', (k, s) => k.open[s]);
+  const duty = {
+    timeToAck,
+    timeToResolve,
+    /** Where the KPI gauges read the deployment-wide figures at each scrape. */
+    setKpiSource(read: () => DutyKpis) {
+      dutyKpis = read;
+    },
+  };
+
   const pipelineCounters: PipelineCounters = {
     accepted: (kind, n) => accepted.inc({ kind }, n),
     rejected: (reason, n) => rejected.inc({ reason }, n),
@@ -95,7 +146,7 @@ export function createMetrics() {
     skewed: (n) => skewed.inc(n),
   };
 
-  return { registry, pipelineCounters, rejected, frames, clients, devices, tickSeconds, alertChanges, alertsLive, snapshotSeconds, snapshotBytes };
+  return { registry, pipelineCounters, rejected, frames, clients, devices, tickSeconds, alertChanges, alertsLive, snapshotSeconds, snapshotBytes, duty };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -40,7 +40,8 @@ export function registerScopeHandlers(_io: GridPulseServer, socket: GridPulseSoc
       deps.rejected('forbidden');
       return fail(ack, {
         code: 'forbidden',
-        message: `${principal.name} (${principal.role}) may see area ${principal.area} only, not ${scope}`,
+        // The refusal does not echo the code back: it says what this user may see, nothing about the other area.
+        message: `${principal.name} (${principal.role}) may see area ${principal.area} only`,
         path: 'scope',
       });
     }

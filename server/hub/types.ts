@@ -1,14 +1,32 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import type {
+  Layer,
   Principal,
+  SnapshotFrame,
   ClientToServerEvents,
   DemoNamespaceClientEvents,
   DemoNamespaceServerEvents,
   ServerToClientEvents,
 } from '../../protocol';
 
-/** Events between server nodes (the Redis adapter); none yet. */
-export type InterServerEvents = Record<string, never>;
+/** A request from one node to another, answered by the node named `to` (the others answer null). */
+export interface ClusterOpenRequest {
+  to: string;
+  scope: string;
+  layers: Layer[];
+  masked: boolean;
+}
+export interface ClusterDutyRequest {
+  to: string;
+  call: 'act' | 'list' | 'detail' | 'audit';
+  args: unknown[];
+}
+
+/** Events between server nodes over the Redis adapter (DESIGN §7): remote snapshots, duty calls to the owner. */
+export interface InterServerEvents {
+  'cluster:open': (req: ClusterOpenRequest, ack: (snapshot: SnapshotFrame | null) => void) => void;
+  'cluster:duty': (req: ClusterDutyRequest, ack: (result: unknown) => void) => void;
+}
 
 export interface SocketData {
   /** scope → room key of this socket's subscription to it. */
