@@ -2,7 +2,7 @@
  * Composition root: the only place that reads the environment and listens (STYLE.md 2).
  * `npm start` runs it through scripts/start.mjs after building the client if needed.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, watchFile } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -76,9 +76,13 @@ function parseCommandLine(argv: string[]): { help: boolean; demo?: DemoArgs } {
 }
 
 /** Reads and validates the alert rules file; a bad file stops the server with every problem listed. */
+/** A relative path is looked up in the working directory, then in the GridPulse folder (the shipped default). */
+function rulesPath(setting: string): string {
+  return existsSync(setting) ? setting : resolve(fileURLToPath(new URL('..', import.meta.url)), setting);
+}
+
 function loadAlertRules(setting: string) {
-  // A relative path is looked up in the working directory, then in the GridPulse folder (the shipped default).
-  const path = existsSync(setting) ? setting : resolve(fileURLToPath(new URL('..', import.meta.url)), setting);
+  const path = rulesPath(setting);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -221,6 +225,22 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  // Rules are data (DESIGN §3.5): an edited rules file (or SIGHUP) is validated and applied without a restart;
+  // a file with errors is refused whole, with every error, and the rules in force stay.
+  const reloadRules = (why: string) => {
+    try {
+      const next = loadAlertRules(config.GRIDPULSE_ALERT_RULES);
+      gp.duty.applyRules(next.rules, next.silences);
+      process.stdout.write(`alert rules reloaded (${why}): ${next.rules.length} rules, ${next.silences.length} silences\n`);
+    } catch (err) {
+      process.stderr.write(`alert rules NOT reloaded (${why}), the previous rules stay in force: ${(err as Error).message}\n`);
+    }
+  };
+  process.on('SIGHUP', () => reloadRules('SIGHUP'));
+  watchFile(rulesPath(config.GRIDPULSE_ALERT_RULES), { interval: 1000 }, (now, before) => {
+    if (now.mtimeMs !== before.mtimeMs) reloadRules('file changed');
+  });
 }
 
 main().catch((err: unknown) => {

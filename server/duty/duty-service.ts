@@ -19,9 +19,11 @@ import {
   type DutyKpis,
   type IngestEvent,
   type Principal,
+  type Silence,
 } from '../../protocol';
 import type { AlertChange, AlertEngine } from '../alerts/alert-engine';
 import type { AlertInputs } from '../alerts/alert-inputs';
+import type { AlertRule } from '../alerts/rule.schema';
 import { feedOfRule } from '../alerts/alert-track';
 import type { Clock } from '../pipeline/clock';
 import { zodError } from './duty-errors';
@@ -120,7 +122,20 @@ export class DutyService {
       this.lastPrune = now;
       this.book.prune(now);
     }
-    const changes = this.deps.engine.evaluate(now, this.deps.inputs);
+    this.publishChanges(this.deps.engine.evaluate(now, this.deps.inputs), now);
+  }
+
+  /**
+   * Replaces the rules and silences without a restart (a reloaded rules file): alerts of removed or changed
+   * rules are resolved by `system`, published and saved like any other change; the new rules are evaluated at once.
+   */
+  applyRules(rules: readonly AlertRule[], silences: readonly Silence[], now = this.deps.clock.now()): void {
+    this.deps.engine.setSilences(silences);
+    this.publishChanges(this.deps.engine.setRules(rules), now);
+    this.evaluate(now);
+  }
+
+  private publishChanges(changes: readonly AlertChange[], now: number): void {
     if (changes.length === 0) return;
     const views = changes.map((c) => {
       this.deps.onChange?.(c);
