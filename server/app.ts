@@ -12,6 +12,10 @@ import type { UserStore } from './auth/user-store';
 import { authMiddleware } from './hub/auth.middleware';
 import { authRouter, requirePrincipal } from './http/auth.routes';
 import { SqliteUserStore } from './store/sqlite-user-store';
+import type { Redis } from 'ioredis';
+import { ClusterNode, streetPartitions } from './cluster/cluster-node';
+import { registerClusterHandlers } from './hub/cluster.handlers';
+import type { EventStreams, Membership } from './store/redis-cluster';
 import { aggregatorInputs } from './alerts/alert-inputs';
 import { DutyService } from './duty/duty-service';
 import type { DutyStore } from './duty/duty-store';
@@ -85,6 +89,8 @@ export interface AppDeps {
   users?: UserStore;
   /** Where alerts, duty actions and the audit trail live; defaults to the SQLite store in `db`. */
   dutyStore?: DutyStore;
+  /** Cluster mode (DESIGN §7): this node's id, Redis for the adapter, liveness and the partitioned event streams. */
+  cluster?: { nodeId: string; redis: Redis; prefix: string; membership: Membership; streams: EventStreams };
 }
 
 /** Event history a demo world keeps in its in-memory log (its aggregates never need more). */
@@ -128,7 +134,9 @@ export function createApp(deps: AppDeps): GridPulseApp {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   const httpServer = createServer(app);
-  const io = createIo(httpServer, config.allowedOrigins);
+  const io = createIo(httpServer, config.allowedOrigins, { redis: deps.cluster?.redis, redisPrefix: deps.cluster?.prefix });
+  // Set once the world exists; the hub asks it which rooms this node sends (a cluster shares rooms).
+  let clusterNode: ClusterNode | undefined;
   const auth = createAuthService({
     users: deps.users ?? new SqliteUserStore(db),
     tokens: createTokenIssuer(deps.jwtSecret ?? crypto.getRandomValues(new Uint8Array(32)), config.tokenTtlMs ?? 60 * 60_000),
@@ -157,7 +165,27 @@ export function createApp(deps: AppDeps): GridPulseApp {
     isolated: false,
     heartbeatTimeoutMs: deps.heartbeatTimeoutMs,
     onFrame: () => metrics.frames.inc(),
+    ...(deps.cluster
+      ? {
+          hubOwns: (scope: string) => clusterNode?.owns(scope) ?? false,
+          roomSize: async (key: string) => (await io.in(key).fetchSockets()).length,
+        }
+      : {}),
   });
+  if (deps.cluster) {
+    clusterNode = new ClusterNode({
+      nodeId: deps.cluster.nodeId,
+      membership: deps.cluster.membership,
+      streams: deps.cluster.streams,
+      partitions: streetPartitions(district),
+      world,
+      locate: (event) => world.pipeline.locate(event),
+      rejected: (reason, n) => metrics.rejected.inc({ reason }, n),
+      log: (line) => process.stdout.write(`${line}\n`),
+      // A node that takes the alerts over reloads them from the shared store before it evaluates.
+      onOwnership: () => void duty.reload().catch((err: Error) => process.stderr.write(`gridpulse: duty reload: ${err.message}\n`)),
+    });
+  }
   const { epoch, aggregator, pipeline, eventLog, hub } = world;
   const snapshots = new AggregateSnapshotStore(db);
   restore(aggregator, eventLog, snapshots, clock.now() - Math.min(config.historyMs, 60 * 60_000), clock.now(), analyze);
@@ -198,12 +226,20 @@ export function createApp(deps: AppDeps): GridPulseApp {
   // Alerts skip the tick (DESIGN §2): new data is evaluated as soon as it is in, so a critical alert goes out at once.
   pipeline.onAccepted((events) => duty.onAccepted(events));
   /** Evaluates the rules on the clock (absence, escalation, expiry) and sends each change at once. */
-  const evaluateAlerts = () => duty.evaluate(clock.now());
+  // In a cluster only the owner of the alerts' partitions evaluates them (others' worlds lack those events).
+  const evaluateAlerts = () => {
+    if (!clusterNode || clusterNode.ownsAll()) duty.evaluate(clock.now());
+  };
+  const cluster = deps.cluster && clusterNode ? registerClusterHandlers(io, { nodeId: deps.cluster.nodeId, node: clusterNode, hub, duty }) : undefined;
+  const dutyApi = cluster?.duty ?? duty;
+  const node = clusterNode;
+  /** Where ingest goes: the local pipeline, or (cluster) the partition's Redis stream, applied by its owner. */
+  const ingestTarget = node ? { ingest: (events: readonly IngestEvent[]) => node.publish(events) } : pipeline;
 
   const status = (): ServerStatus => ({
     mode: config.mode,
     simulated: config.simulated,
-    epoch,
+    epoch: clusterNode?.epochFor('*') ?? epoch,
     clockTime: clock.now(),
     districtName: district.name,
   });
@@ -235,7 +271,7 @@ export function createApp(deps: AppDeps): GridPulseApp {
       return { ...demoWorld, dispose: () => demoDb.close() };
     },
     onStatus: (s) => broadcastDemoStatus(demoNsp, s, demoStatus()),
-    onWorld: () => demoNsp.emit('status:changed', demoStatus()),
+    onWorld: () => demoNsp.local.emit('status:changed', demoStatus()),
   });
   const demoStatus = (): ServerStatus => ({
     mode: 'demo',
@@ -262,8 +298,8 @@ export function createApp(deps: AppDeps): GridPulseApp {
     guardLive(socket);
     metrics.clients.inc();
     socket.emit('status:changed', status());
-    registerScopeHandlers(io, socket, { hub, aggregator, rejected: rejectRequest });
-    registerAlertHandlers(io, socket, { duty, rejected: rejectRequest, actionLimit: limits.actions });
+    registerScopeHandlers(io, socket, { hub, aggregator, rejected: rejectRequest, open: cluster?.open });
+    registerAlertHandlers(io, socket, { duty: dutyApi, rejected: rejectRequest, actionLimit: limits.actions });
     socket.on('disconnect', () => {
       metrics.clients.dec();
       hub.prune();
@@ -282,6 +318,9 @@ export function createApp(deps: AppDeps): GridPulseApp {
       ...status(),
       database,
       clients: io.engine.clientsCount,
+      ...(node && deps.cluster
+        ? { cluster: { node: deps.cluster.nodeId, live: deps.cluster.membership.live, owns: node.owned, ownsAll: node.ownsAll() } }
+        : {}),
       devices: aggregator.devices.size,
     });
   });
@@ -295,9 +334,9 @@ export function createApp(deps: AppDeps): GridPulseApp {
   app.get('/api/status', (_req, res) => {
     res.json(status());
   });
-  app.use(alertsRouter({ duty, rejected: rejectRequest, actionLimit: limits.actions, authenticate: requirePrincipal({ auth, rejected: refused }) }));
+  app.use(alertsRouter({ duty: dutyApi, rejected: rejectRequest, actionLimit: limits.actions, authenticate: requirePrincipal({ auth, rejected: refused }) }));
   const countRejected = (reason: string, n: number) => metrics.rejected.inc({ reason }, n);
-  app.use(ingestRouter({ pipeline, rejected: countRejected, token: config.ingestToken, limitBytes: config.ingestLimitBytes }));
+  app.use(ingestRouter({ pipeline: ingestTarget, rejected: countRejected, token: config.ingestToken, limitBytes: config.ingestLimitBytes }));
   const stream = streamRouter({ pipeline, token: config.ingestToken });
   app.use(stream);
   app.use(geoRouter(district));
@@ -309,7 +348,10 @@ export function createApp(deps: AppDeps): GridPulseApp {
 
   let timer: NodeJS.Timeout | undefined;
   const feeds = deps.feeds ?? [];
-  const sink: FeedSink = (events, meta) => void pipeline.ingest(events, meta);
+  const sink: FeedSink = node
+    ? (events) => void node.publish(events).catch((err: Error) => process.stderr.write(`gridpulse: feed batch not published: ${err.message}\n`))
+    : (events, meta) => void pipeline.ingest(events, meta);
+  let pruneTimer: NodeJS.Timeout | undefined;
 
   return {
     app,
@@ -329,6 +371,11 @@ export function createApp(deps: AppDeps): GridPulseApp {
     status,
     start() {
       if (timer) return;
+      if (node) {
+        void node.start().catch((err: Error) => process.stderr.write(`gridpulse: cluster: ${err.message}\n`));
+        // Rooms span nodes: forget the ones no socket anywhere is in, every few seconds.
+        pruneTimer = setInterval(() => void hub.pruneShared().catch(() => undefined), 10_000);
+      }
       for (const feed of feeds) feed.start(sink);
       let ticks = 0;
       const every = (ms: number) => ++ticks % Math.max(1, Math.round(ms / config.tickMs)) === 0;
@@ -338,7 +385,7 @@ export function createApp(deps: AppDeps): GridPulseApp {
         evaluateAlerts();
         end();
         // A heartbeat even when nothing changed: screens tell a quiet district from a dead connection.
-        if (ticks % Math.max(1, Math.round(2000 / config.tickMs)) === 0) rootNsp.emit('status:changed', status());
+        if (ticks % Math.max(1, Math.round(2000 / config.tickMs)) === 0) rootNsp.local.emit('status:changed', status());
         // Restart snapshot once a minute (DESIGN §7): a restart replays only the log after it.
         if (every(60_000)) {
           const took = metrics.snapshotSeconds.startTimer();
@@ -353,6 +400,8 @@ export function createApp(deps: AppDeps): GridPulseApp {
       for (const feed of feeds) feed.stop();
       if (timer) clearInterval(timer);
       timer = undefined;
+      if (pruneTimer) clearInterval(pruneTimer);
+      await node?.stop();
       await demo.close();
       await duty.close();
       eventLog.flush();

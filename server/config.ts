@@ -54,6 +54,11 @@ const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only (at most 64)')
     .optional(),
+  /** Name of the cluster: the prefix of its Redis keys and the PostgreSQL schema (several can share one server). */
+  GRIDPULSE_CLUSTER_NAME: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,40}$/, 'lower-case letters, digits and _ only, starting with a letter')
+    .default('gridpulse'),
   /** PostgreSQL for users, alerts, actions and audit shared by a cluster; empty = the embedded SQLite. */
   GRIDPULSE_PG_URL: z
     .string()

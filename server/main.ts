@@ -3,6 +3,7 @@
  * `npm start` runs it through scripts/start.mjs after building the client if needed.
  */
 import { existsSync, readFileSync, watchFile } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,6 +21,10 @@ import { createMqttFeed } from './ingest/mqtt-ingest';
 import { systemClock } from './pipeline/clock';
 import { ensureFirstAdmin, loadJwtSecret } from './auth/bootstrap';
 import { openDatabase } from './store/database';
+import { openPg } from './store/pg';
+import { PgDutyStore } from './store/pg-duty-store';
+import { PgUserStore } from './store/pg-user-store';
+import { EventStreams, Membership, connectRedis } from './store/redis-cluster';
 import { lastEventTime } from './store/event-log';
 
 /** On a fresh start the simulation pre-rolls this much history so the cockpit is full at once. */
@@ -149,8 +154,25 @@ async function main(): Promise<void> {
     files: args.demo ? [args.demo.file] : [],
   });
 
+  // Cluster mode (DESIGN §7): Redis for the adapter, liveness and partitioned ingest; PostgreSQL for users.
+  const nodeId = config.GRIDPULSE_NODE_ID ?? `${hostname()}-${config.PORT}`;
+  const redis = config.GRIDPULSE_REDIS_URL ? connectRedis(config.GRIDPULSE_REDIS_URL) : undefined;
+  const prefix = `${config.GRIDPULSE_CLUSTER_NAME}:${district.code}:`;
+  const cluster = redis
+    ? {
+        nodeId,
+        redis,
+        prefix,
+        membership: new Membership({ redis, prefix, nodeId, info: { port: String(config.PORT) } }),
+        streams: new EventStreams(redis, prefix, nodeId),
+      }
+    : undefined;
+  const pg = config.GRIDPULSE_PG_URL ? await openPg(config.GRIDPULSE_PG_URL, config.GRIDPULSE_CLUSTER_NAME) : undefined;
+
   const gp = createApp({
     clock,
+    ...(cluster ? { cluster } : {}),
+    ...(pg ? { users: await PgUserStore.open(pg), dutyStore: await PgDutyStore.open(pg) } : {}),
     district,
     gridAt: index.gridAt,
     db,
@@ -179,6 +201,10 @@ async function main(): Promise<void> {
     gp.httpServer.once('error', fail);
     gp.httpServer.listen(config.PORT, config.HOST, done);
   });
+  if (cluster) {
+    cluster.membership.setInfo({ epoch: gp.world.epoch });
+    await cluster.membership.start();
+  }
   gp.start();
   if (args.demo) {
     // The recording must be readable before we say it is playing.
@@ -194,6 +220,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       `GridPulse is running — ${district.name} (${district.areas.length} areas)${simulated ? ', simulated feeds on' : ''}`,
+      ...(cluster ? [`  cluster   node ${nodeId} on ${config.GRIDPULSE_REDIS_URL}${pg ? ' + PostgreSQL' : ''} (ingest partitioned by street; see /healthz)`] : []),
       `  wall      ${base}/wall`,
       `  tablet    ${base}/tablet`,
       `  duty      ${base}/duty`,
@@ -220,6 +247,10 @@ async function main(): Promise<void> {
     closing = true;
     process.stdout.write(`${signal}: shutting down\n`);
     await gp.close();
+    await cluster?.membership.stop();
+    cluster?.streams.close();
+    redis?.disconnect();
+    await pg?.end();
     db.close();
     process.exit(0);
   };

@@ -32,6 +32,9 @@ export interface WorldDeps {
   isolated: boolean;
   heartbeatTimeoutMs?: typeof DEFAULT_HEARTBEAT_TIMEOUT_MS;
   onFrame?: (frame: DeltaFrame) => void;
+  /** In a cluster: which scopes this node sends frames for, and room sizes across nodes (HubDeps). */
+  hubOwns?: (scope: string) => boolean;
+  roomSize?: (key: string) => Promise<number>;
 }
 
 /**
@@ -76,6 +79,9 @@ export function createWorld(deps: WorldDeps): World {
     epoch,
     beforeTick: () => eventLog.flush(),
     onFrame: deps.onFrame,
+    owns: deps.hubOwns,
+    localOnly: deps.isolated,
+    roomSize: deps.roomSize,
   });
   let lastPrune = clock.now();
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuthService } from './auth-service';
+import { UserExistsError } from './user-store';
 
 /**
  * The token secret: GRIDPULSE_JWT_SECRET when set (every node of a cluster must share it), else a random one
@@ -24,6 +25,12 @@ export function loadJwtSecret(fromEnv: string | undefined, dataDir: string): Uin
 export async function ensureFirstAdmin(auth: AuthService, password: string | undefined): Promise<{ created: boolean; generated?: string }> {
   if ((await auth.users.count()) > 0) return { created: false };
   const generated = password ? undefined : randomBytes(12).toString('base64url');
-  await auth.addUser({ name: 'admin', password: password ?? generated!, role: 'admin', area: '*', displayName: '系统管理员' });
+  try {
+    await auth.addUser({ name: 'admin', password: password ?? generated!, role: 'admin', area: '*', displayName: '系统管理员' });
+  } catch (err) {
+    // Another node of a cluster, starting at the same moment, created it first.
+    if (err instanceof UserExistsError) return { created: false };
+    throw err;
+  }
   return { created: true, generated };
 }

@@ -84,6 +84,13 @@ export function createStickyProxy(opts: StickyProxyOptions): Server {
     const choice = pick(req);
     if (!choice) return client.destroy();
     const { target } = choice;
+    // A WebSocket is a long-lived client of its node: it counts towards the node's load while open.
+    active.set(target.id, active.get(target.id)! + 1);
+    let counted = true;
+    const release = () => {
+      if (counted) active.set(target.id, Math.max(0, active.get(target.id)! - 1));
+      counted = false;
+    };
     const upstream = connect(target.port, target.host, () => {
       const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
       for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
@@ -97,8 +104,14 @@ export function createStickyProxy(opts: StickyProxyOptions): Server {
       client.destroy();
     });
     client.on('error', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => {
+      release();
+      client.destroy();
+    });
+    client.on('close', () => {
+      release();
+      upstream.destroy();
+    });
   });
   return server;
 }

@@ -258,6 +258,21 @@ export class DutyService {
     return run;
   }
 
+  /**
+   * Takes the alerts over from the shared store (a cluster node that became their owner, DESIGN §7): the engine
+   * forgets what it held and restores what the store says is open now, in turn with any action in flight.
+   */
+  reload(): Promise<void> {
+    return this.enqueue(async () => {
+      const { engine } = this.deps;
+      const rules = engine.rules;
+      engine.setRules([]);
+      engine.setRules(rules);
+      this.caseLinks.clear();
+      await this.restore();
+    });
+  }
+
   private async restore(): Promise<void> {
     const { store, engine, clock } = this.deps;
     const open = await store.openAlerts();

@@ -2,11 +2,11 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { DUTY_ACTIONS, isDutyAction, type AckResult, type ApiError, type Principal } from '../../protocol';
 import type { RateLimit } from '../auth/rate-limits';
 import { HTTP_STATUS, limitError } from '../duty/duty-errors';
-import type { DutyService } from '../duty/duty-service';
+import type { DutyApi } from '../hub/cluster.handlers';
 import { alertFor, detailFor } from '../duty/duty-views';
 
 export interface AlertRouteDeps {
-  duty: DutyService;
+  duty: DutyApi;
   /** Counts a refused request by reason (metrics). */
   rejected: (reason: string) => void;
   actionLimit?: RateLimit;
@@ -59,7 +59,7 @@ export function alertsRouter(deps: AlertRouteDeps): Router {
   router.get(
     '/api/alerts/kpis',
     handle(
-      async (p) => ({ ok: true, data: duty.kpis(p.area) }),
+      async (p) => ({ ok: true, data: await duty.kpis(p.area) }),
       (res, data) => res.json(data),
     ),
   );

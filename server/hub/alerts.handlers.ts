@@ -14,12 +14,13 @@ import { jurisdictionsContaining, viewerRoom, viewerRoomsFor } from '../auth/vis
 import { maskAlert } from '../auth/masking';
 import type { RateLimit } from '../auth/rate-limits';
 import { limitError, zodError } from '../duty/duty-errors';
-import type { DutyNotifier, DutyService } from '../duty/duty-service';
+import type { DutyNotifier } from '../duty/duty-service';
+import type { DutyApi } from './cluster.handlers';
 import { alertFor, detailFor, maskEntry } from '../duty/duty-views';
 import type { GridPulseNamespace, GridPulseServer, GridPulseSocket } from './types';
 
 export interface AlertHandlerDeps {
-  duty: DutyService;
+  duty: DutyApi;
   /** Counts a refused request by reason (DESIGN §5: every bad payload is counted). */
   rejected: (reason: string) => void;
   /** Per-user budget of duty actions; a spent budget is answered `rate_limited` with the wait. */

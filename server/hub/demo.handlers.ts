@@ -106,8 +106,9 @@ export function attachDemoNamespace(io: GridPulseServer, nsp: GridPulseNamespace
 
 /** Tells every `/demo` client where the replay is, and (status:changed) which world it shows. */
 export function broadcastDemoStatus(nsp: GridPulseNamespace, demo: DemoStatus, status: ServerStatus): void {
-  (nsp as unknown as DemoNamespace).emit('demo:status', demo);
-  nsp.emit('status:changed', status);
+  // A demo session is one node's own (a presenter's screens are pinned to it): its news stays on this node.
+  (nsp as unknown as DemoNamespace).local.emit('demo:status', demo);
+  nsp.local.emit('status:changed', status);
 }
 
 /**

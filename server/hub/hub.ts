@@ -40,6 +40,18 @@ export interface HubDeps {
   maxPendingBytes?: number;
   /** Called with the number of sockets skipped as slow in a tick (metrics). */
   onSlow?: (skipped: number) => void;
+  /** Send to this node's sockets only (a demo world: each node replays its own presenter's session). */
+  localOnly?: boolean;
+  /**
+   * In a cluster: whether this node sends the frames of a scope (it owns the scope's partition). Rooms are
+   * shared by every node through the adapter, so exactly one node may send each room's frames. Default: all.
+   */
+  owns?: (scope: string) => boolean;
+  /**
+   * In a cluster, room membership spans nodes: how many sockets (on any node) are in a room. When given,
+   * `prune()` leaves rooms alone and `pruneShared()` asks this instead.
+   */
+  roomSize?: (key: string) => Promise<number>;
 }
 
 /** Room of sockets too far behind to be sent deltas (their frames are conflated into the next snapshot). */
@@ -96,17 +108,32 @@ export class Hub {
     return { key, snapshot: this.snapshot(room) };
   }
 
+  /** The room key a subscription gets (the same on every node). */
+  keyOf(scope: string, layers: readonly Layer[], masked: boolean): string {
+    return roomKey(scope, layers, masked);
+  }
+
   /** Forgets rooms nobody is in any more. */
   prune(): void {
+    if (this.deps.roomSize) return;
     for (const key of this.rooms.keys()) {
       if ((this.deps.io.adapter.rooms.get(key)?.size ?? 0) === 0) this.rooms.delete(key);
     }
+  }
+
+  /** In a cluster: forgets rooms no socket on any node is in (run every few seconds, not per disconnect). */
+  async pruneShared(): Promise<void> {
+    const size = this.deps.roomSize;
+    if (!size) return;
+    for (const key of [...this.rooms.keys()]) if ((await size(key)) === 0) this.rooms.delete(key);
   }
 
   /** One tick: bring the aggregates to the clock, collect changes, send one delta per room that has any. */
   tick(): number {
     const { aggregator, clock } = this.deps;
     this.deps.beforeTick?.();
+    // Every node marks its own slow sockets, also when it sends nothing itself (a cluster's other nodes do).
+    this.markSlowSockets();
     const now = clock.now();
     aggregator.advance(now);
     const changes = aggregator.takeChanges();
@@ -115,7 +142,6 @@ export class Hub {
     if (quiet && changes.cases.length === 0 && changes.removedCases.length === 0) {
       return 0;
     }
-    this.markSlowSockets();
     let sent = 0;
     // Rooms overlap (a wall on `*`, leaders on their communities): compute each area's stats once per tick.
     const stats = new Map<string, AreaStats>();
@@ -129,11 +155,12 @@ export class Hub {
       return grid === undefined ? [] : [{ id, grid }];
     });
     for (const room of this.rooms.values()) {
+      if (this.deps.owns && !this.deps.owns(room.scope)) continue;
       const delta = this.changesFor(room, changes, statsOf, removedCases);
       if (!delta) continue;
       room.seq++;
       const frame: DeltaFrame = { scope: room.scope, epoch: this.deps.epoch, seq: room.seq, time: now, changes: delta };
-      this.deps.io.to(room.key).except(SLOW_ROOM).emit('scope:changed', frame);
+      (this.deps.localOnly ? this.deps.io.local : this.deps.io).to(room.key).except(SLOW_ROOM).emit('scope:changed', frame);
       this.deps.onFrame?.(frame);
       sent++;
     }

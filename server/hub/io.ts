@@ -1,4 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import type { GridPulseServer } from './types';
 
@@ -21,8 +23,24 @@ export const REFUSED_DISCONNECTS: ReadonlyMap<string, string> = new Map([
  * other origins must be allow-listed. `allowRequest` runs for polling and WebSocket alike (DESIGN §9.7).
  * perMessageDeflate stays off (TOOLCHAIN: deflate on small frames costs ~10× CPU).
  */
-export function createIo(httpServer: HttpServer, allowedOrigins: readonly string[], maxFrameBytes = MAX_FRAME_BYTES): GridPulseServer {
+export function createIo(
+  httpServer: HttpServer,
+  allowedOrigins: readonly string[],
+  opts: { maxFrameBytes?: number; redis?: Redis; redisPrefix?: string } = {},
+): GridPulseServer {
+  const maxFrameBytes = opts.maxFrameBytes ?? MAX_FRAME_BYTES;
   return new Server(httpServer, {
+    // A cluster shares rooms and server-to-server requests over Redis Streams (DESIGN §7).
+    // Its streams and channels carry the cluster's prefix: two deployments on one Redis never meet.
+    ...(opts.redis
+      ? {
+          adapter: createAdapter(opts.redis, {
+            streamName: `${opts.redisPrefix ?? ''}socket.io`,
+            channelPrefix: `${opts.redisPrefix ?? ''}socket.io`,
+            sessionKeyPrefix: `${opts.redisPrefix ?? ''}socket.io#session#`,
+          }),
+        }
+      : {}),
     serveClient: false,
     perMessageDeflate: false,
     // Requests are small (the largest is a note of 2,000 characters); a bigger frame closes the connection.

@@ -1,4 +1,13 @@
-import { inJurisdiction, masksPersonalData, subscribeRequestSchema, unsubscribeRequestSchema, type Ack, type ApiError } from '../../protocol';
+import {
+  inJurisdiction,
+  masksPersonalData,
+  subscribeRequestSchema,
+  unsubscribeRequestSchema,
+  type Ack,
+  type ApiError,
+  type Layer,
+  type SnapshotFrame,
+} from '../../protocol';
 import type { Aggregator } from '../aggregate/aggregator';
 import type { Hub } from './hub';
 import type { GridPulseServer, GridPulseSocket } from './types';
@@ -8,6 +17,11 @@ export interface ScopeHandlerDeps {
   aggregator: Aggregator;
   /** Counts a refused request by reason (DESIGN §5: every bad payload is counted). */
   rejected: (reason: string) => void;
+  /**
+   * In a cluster: opens the subscription on the node that owns the scope (its hub sends the room's frames through
+   * the adapter) and returns that node's snapshot; an ApiError when no node can serve it. Default: this hub.
+   */
+  open?: (scope: string, layers: Layer[], masked: boolean) => Promise<{ key: string; snapshot: SnapshotFrame } | ApiError>;
 }
 
 function fail<T>(ack: Ack<T> | undefined, error: ApiError): void {
@@ -45,12 +59,19 @@ export function registerScopeHandlers(_io: GridPulseServer, socket: GridPulseSoc
         path: 'scope',
       });
     }
-    const previous = socket.data.rooms.get(scope);
-    const { key, snapshot } = deps.hub.open(scope, layers, masksPersonalData(principal.role));
-    if (previous && previous !== key) void socket.leave(previous);
-    void socket.join(key);
-    socket.data.rooms.set(scope, key);
-    if (typeof ack === 'function') ack({ ok: true, data: snapshot });
+    const masked = masksPersonalData(principal.role);
+    const subscribe = ({ key, snapshot }: { key: string; snapshot: SnapshotFrame }) => {
+      const previous = socket.data.rooms.get(scope);
+      if (previous && previous !== key) void socket.leave(previous);
+      void socket.join(key);
+      socket.data.rooms.set(scope, key);
+      if (typeof ack === 'function') ack({ ok: true, data: snapshot });
+    };
+    if (!deps.open) return subscribe(deps.hub.open(scope, layers, masked));
+    deps.open(scope, layers, masked).then(
+      (opened) => ('code' in opened ? (deps.rejected(opened.code), fail(ack, opened)) : subscribe(opened)),
+      (err: unknown) => fail(ack, { code: 'internal', message: `subscribe failed: ${(err as Error).message}` }),
+    );
   });
 
   socket.on('scope:unsubscribe', (req, ack) => {

@@ -1,9 +1,18 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { Pipeline } from '../pipeline/pipeline';
+import type { IngestEvent } from '../../protocol';
+import type { IngestResult } from '../pipeline/pipeline';
+
+/**
+ * Where accepted lines go: the local pipeline (one process), or a cluster node that appends them to their
+ * partition's Redis stream (asynchronous: answered once durably there).
+ */
+export interface IngestTarget {
+  ingest(events: readonly IngestEvent[]): IngestResult | Promise<IngestResult>;
+}
 import { parseEventBatch } from './parse-events';
 
 export interface IngestRouteDeps {
-  pipeline: Pipeline;
+  pipeline: IngestTarget;
   /** Counts refused lines by reason. */
   rejected: (reason: string, n: number) => void;
   /** Bearer token senders must present. */
@@ -23,7 +32,7 @@ export function ingestRouter(deps: IngestRouteDeps): Router {
   const router = express.Router();
   const body = express.raw({ type: () => true, limit: deps.limitBytes, inflate: true });
 
-  router.post('/api/ingest', authorize(deps.token), body, (req: Request, res: Response) => {
+  router.post('/api/ingest', authorize(deps.token), body, async (req: Request, res: Response) => {
     const text = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     const batch = parseEventBatch(text);
     if (batch.total === 0) {
@@ -31,7 +40,15 @@ export function ingestRouter(deps: IngestRouteDeps): Router {
       res.status(400).json({ error: { code: 'invalid_payload', message: 'empty body: send NDJSON or a JSON array of events' } });
       return;
     }
-    const result = deps.pipeline.ingest(batch.events);
+    let result: IngestResult;
+    try {
+      result = await deps.pipeline.ingest(batch.events);
+    } catch (err) {
+      // Only in a cluster: the event stream (Redis) did not take the batch. Nothing was accepted; send it again.
+      deps.rejected('stream_unavailable', batch.events.length);
+      res.status(503).json({ error: { code: 'internal', message: `events not accepted, retry: ${(err as Error).message}` } });
+      return;
+    }
     const byReason = new Map<string, number>();
     const badLines = new Set<number>();
     for (const e of batch.errors) {

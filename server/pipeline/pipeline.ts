@@ -105,7 +105,7 @@ export class Pipeline {
   }
 
   /** The grid an event belongs to, or why it has none. */
-  private locate(event: IngestEvent): string | { reason: RejectReason; message: string } {
+  locate(event: IngestEvent): string | { reason: RejectReason; message: string } {
     const { aggregator, gridAt } = this.deps;
     if (event.grid !== undefined) {
       if (aggregator.registry.lineage(event.grid)) return event.grid;

@@ -28,6 +28,7 @@ export function ownerOf(partition: string, nodes: readonly string[]): string | u
 
 export interface MembershipOptions {
   redis: Redis;
+  /** (`info` may grow after construction: see setInfo.) */
   /** Key prefix of this deployment, e.g. `gridpulse:` (several deployments can share one Redis). */
   prefix: string;
   nodeId: string;
@@ -45,6 +46,7 @@ export interface MembershipOptions {
  */
 export class Membership {
   private nodes: string[] = [];
+  private infos = new Map<string, Record<string, string>>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: MembershipOptions) {}
@@ -53,12 +55,22 @@ export class Membership {
     return this.nodes;
   }
 
+  /** What a live node published about itself (its URL, its world's epoch), as of the last beat. */
+  info(node: string): Readonly<Record<string, string>> | undefined {
+    return this.infos.get(node);
+  }
+
   owner(partition: string): string | undefined {
     return ownerOf(partition, this.nodes);
   }
 
   owns(partition: string): boolean {
     return this.owner(partition) === this.opts.nodeId;
+  }
+
+  /** Adds to what this node publishes about itself (e.g. its world's epoch once the world exists). */
+  setInfo(info: Record<string, string>): void {
+    this.opts.info = { ...this.opts.info, ...info };
   }
 
   async start(): Promise<void> {
@@ -85,6 +97,8 @@ export class Membership {
       for (const k of keys) found.push(k.slice(`${this.opts.prefix}node:`.length));
     } while (cursor !== '0');
     found.sort();
+    const values = found.length ? await redis.mget(...found.map((id) => this.key(id))) : [];
+    this.infos = new Map(found.map((id, i) => [id, values[i] ? (JSON.parse(values[i]) as Record<string, string>) : {}]));
     if (found.join() !== this.nodes.join()) {
       this.nodes = found;
       this.opts.onChange?.(found);

@@ -3,6 +3,8 @@
  * against the real local PostgreSQL (each run in a schema of its own, dropped afterwards).
  */
 import { describeUserStore } from '../../server/auth/user-store.contract';
+import { describeDutyStore } from '../../server/duty/duty-store.contract';
+import { PgDutyStore } from '../../server/store/pg-duty-store';
 import { openPg } from '../../server/store/pg';
 import { PgUserStore } from '../../server/store/pg-user-store';
 import { serviceUnavailable } from '../helpers/services';
@@ -36,6 +38,15 @@ if (!pgMissing) {
     return {
       store: await PgUserStore.open(s.first),
       reopen: async () => PgUserStore.open(await s.another()),
+      close: () => s.drop(),
+    };
+  });
+
+  describeDutyStore('PostgreSQL', async () => {
+    const s = await scratchSchema('duty');
+    return {
+      store: await PgDutyStore.open(s.first),
+      reopen: async () => PgDutyStore.open(await s.another()),
       close: () => s.drop(),
     };
   });
