@@ -1,34 +1,101 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   DEMO_NAMESPACE,
+  type AlertNotification,
   type ClientToServerEvents,
   type DemoNamespaceClientEvents,
   type DemoNamespaceServerEvents,
   type ServerToClientEvents,
 } from '../../../protocol';
+import type { AlertNotificationEvent, AlertTransport } from '../stores/alerts';
 import type { LiveTransport } from './live-sync';
 
 /** The typed socket (STYLE 1): the only place the client touches socket.io-client. */
 export type GridPulseSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface SocketOptions {
-  /** JWT for non-anonymous deployments (`/wall?token=…`), sent as `auth.token`. */
-  token?: string;
+  /**
+   * JWT for non-anonymous deployments (`/wall?token=…`, a login), sent as `auth.token`. A function is asked on
+   * every (re)connect, so a reconnect after a new login carries the new token.
+   */
+  token?: string | (() => string | undefined);
   /** How long a subscribe may wait for its ack. */
   ackTimeoutMs?: number;
   /** Socket.IO namespace: `/` (default) is the live world, `/demo` the demo replay (same frames). */
   namespace?: string;
 }
 
+type SocketListener = (socket: GridPulseSocket, namespace: string) => void;
+const socketListeners = new Set<SocketListener>();
+
+/**
+ * Tells `fn` about every socket created from now on, so a page's alert store rides on the socket its live
+ * session opened (one connection per page). Returns the unsubscribe function.
+ */
+export function onSocketCreated(fn: SocketListener): () => void {
+  socketListeners.add(fn);
+  return () => socketListeners.delete(fn);
+}
+
+function handshakeAuth(token: SocketOptions['token']) {
+  if (typeof token !== 'function') return token ? { token } : {};
+  return (cb: (data: object) => void) => {
+    const value = token();
+    cb(value ? { token: value } : {});
+  };
+}
+
 /** A socket on the page's own origin, not yet connected. */
 export function createSocket(options: SocketOptions = {}): GridPulseSocket {
-  return io(options.namespace ?? '/', {
+  const namespace = options.namespace ?? '/';
+  const socket: GridPulseSocket = io(namespace, {
     autoConnect: false,
     transports: ['websocket', 'polling'],
     reconnectionDelay: 500,
     reconnectionDelayMax: 5_000,
-    auth: options.token ? { token: options.token } : {},
+    auth: handshakeAuth(options.token),
   });
+  for (const fn of socketListeners) fn(socket, namespace);
+  return socket;
+}
+
+const ALERT_NOTIFICATIONS: readonly AlertNotificationEvent[] = ['alert:raised', 'alert:updated', 'alert:cleared', 'alert:resolved'];
+
+/** The alert store's view of a socket: duty requests with acks (timing out), alert notifications, KPIs. */
+export function createAlertTransport(socket: GridPulseSocket, ackTimeoutMs = 8_000): AlertTransport {
+  return {
+    get connected() {
+      return socket.connected;
+    },
+    onConnect(fn) {
+      socket.on('connect', fn);
+      return () => socket.off('connect', fn);
+    },
+    onDisconnect(fn) {
+      socket.on('disconnect', fn);
+      return () => socket.off('disconnect', fn);
+    },
+    onNotification(fn) {
+      const offs = ALERT_NOTIFICATIONS.map((event) => {
+        const h = (n: AlertNotification) => fn(event, n);
+        socket.on(event, h);
+        return () => socket.off(event, h);
+      });
+      return () => offs.forEach((off) => off());
+    },
+    onActioned(fn) {
+      socket.on('alert:actioned', fn);
+      return () => socket.off('alert:actioned', fn);
+    },
+    onKpis(fn) {
+      socket.on('kpis:changed', fn);
+      return () => socket.off('kpis:changed', fn);
+    },
+    list: () => socket.timeout(ackTimeoutMs).emitWithAck('alert:list', { include: 'open' }),
+    detail: (alertId) => socket.timeout(ackTimeoutMs).emitWithAck('alert:detail', { alertId }),
+    // One event per action, same request shape (protocol/duty.ts); the union of signatures cannot be named here.
+    act: (action, req) => socket.timeout(ackTimeoutMs).emitWithAck(`alert:${action}` as 'alert:note', req as never),
+  };
 }
 
 /**
@@ -93,6 +160,6 @@ export function createDemoSocket(options: Pick<SocketOptions, 'token'> = {}): De
     transports: ['websocket', 'polling'],
     reconnectionDelay: 500,
     reconnectionDelayMax: 5_000,
-    auth: options.token ? { token: options.token } : {},
+    auth: handshakeAuth(options.token),
   });
 }
