@@ -63,6 +63,8 @@ export interface AppConfig {
   anonymous?: boolean;
   /** Lifetime of a login token (default 1 h). */
   tokenTtlMs?: number;
+  /** How often the aggregate state is snapshotted for a restart (default 60 s; DESIGN §7). */
+  snapshotEveryMs?: number;
   /** Socket requests per socket (default DEFAULT_LIMITS.requests); the fuzz test raises it to reach validation. */
   requestLimit?: RateLimitOptions;
 }
@@ -387,7 +389,7 @@ export function createApp(deps: AppDeps): GridPulseApp {
         // A heartbeat even when nothing changed: screens tell a quiet district from a dead connection.
         if (ticks % Math.max(1, Math.round(2000 / config.tickMs)) === 0) rootNsp.local.emit('status:changed', status());
         // Restart snapshot once a minute (DESIGN §7): a restart replays only the log after it.
-        if (every(60_000)) {
+        if (every(config.snapshotEveryMs ?? 60_000)) {
           const took = metrics.snapshotSeconds.startTimer();
           eventLog.flush();
           metrics.snapshotBytes.set(snapshots.save(aggregator.exportState(), eventLog.lastSeq(), clock.now()));

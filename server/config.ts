@@ -21,6 +21,8 @@ const configSchema = z.object({
   GRIDPULSE_INGEST_TOKEN: z.string().min(8, 'must be at least 8 characters').default('gridpulse-local-ingest'),
   GRIDPULSE_INGEST_LIMIT_MB: intFrom(1, 1024).default(16),
   GRIDPULSE_HISTORY_HOURS: intFrom(1, 24 * 30).default(24),
+  /** Seconds between aggregate snapshots; a restart restores the last one and replays the log after it. */
+  GRIDPULSE_SNAPSHOT_SECONDS: intFrom(1, 3600).default(60),
   /** MQTT broker to ingest from (mqtt://, mqtts://, ws://, wss://); empty = MQTT ingest off. */
   GRIDPULSE_MQTT_URL: z
     .string()

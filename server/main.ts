@@ -184,6 +184,7 @@ async function main(): Promise<void> {
       ingestToken: config.GRIDPULSE_INGEST_TOKEN,
       ingestLimitBytes: config.GRIDPULSE_INGEST_LIMIT_MB * 1024 * 1024,
       historyMs: config.GRIDPULSE_HISTORY_HOURS * 3_600_000,
+      snapshotEveryMs: config.GRIDPULSE_SNAPSHOT_SECONDS * 1000,
       staticDir: resolve('dist/client'),
       simulated,
       mode: args.demo ? 'demo' : 'live',

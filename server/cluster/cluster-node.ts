@@ -137,7 +137,10 @@ export class ClusterNode {
         if (this.ownedNow.size === 0) await new Promise((r) => setTimeout(r, 250));
         else await this.apply(await this.deps.streams.read([...this.ownedNow], 250));
       } catch (err) {
-        this.deps.log?.(`cluster: ${(err as Error).message}; retrying`);
+        const message = (err as Error).message;
+        this.deps.log?.(`cluster: ${message}; retrying`);
+        // A Redis that restarted without its data lost the groups: make them again (its streams start empty).
+        if (message.includes('NOGROUP')) for (const p of this.deps.partitions.all) await this.deps.streams.ensureGroup(p).catch(() => undefined);
         await new Promise((r) => setTimeout(r, 500));
       }
     }
