@@ -102,7 +102,7 @@ describe('restarting a node that holds 24 h of history', { timeout: 240_000 }, (
     await new Promise((r) => setTimeout(r, 1_000)); // the log is flushed every tick
     const before = durable(await snapshot(url));
     expect(before.devices.total).toBe(300);
-    expect([...before.cases24h.values()].reduce((n, p) => n + (p as { new: number }).new, 0)).toBeGreaterThan(500);
+    expect([...before.cases24h.values()].reduce((n: number, p) => n + (p as { new: number }).new, 0)).toBeGreaterThan(500);
 
     child!.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
