@@ -1,5 +1,6 @@
 import type { DeviceView } from '../../../../protocol';
 import type { DeviceCluster } from './layers/device-cluster';
+import type { AlertMarker } from './map-alerts';
 
 /** A tooltip: a title and label/value rows. */
 export interface MapTip {
@@ -45,4 +46,25 @@ export function clusterTip(c: DeviceCluster, t: T): MapTip {
 
 export function areaTip(name: string, kpiLabel: string, value: string): MapTip {
   return { title: name, rows: [[kpiLabel, value]] };
+}
+
+/**
+ * The alerts at a marker, worst first: the worst one's rule, message and subject, then how many share the
+ * place. `subjectName` names an area subject by its area name; devices and cases by id.
+ */
+export function alertTip(
+  m: AlertMarker,
+  t: T,
+  opts: { english: boolean; now: number; subjectName: (code: string) => string },
+): MapTip {
+  const top = m.alerts[0]!;
+  const subject = top.subject.type === 'area' ? opts.subjectName(top.subject.id) : top.subject.id;
+  const rows: [string, string][] = [
+    [t('map.tipSubject'), subject],
+    [t('map.tipSince'), formatLastSeen(top.firstSeen, opts.now)],
+  ];
+  const message = opts.english ? top.messageEn || top.message : top.message;
+  if (message) rows.push(['', message]);
+  if (m.alerts.length > 1) rows.push([t('map.tipAlerts'), String(m.alerts.length)]);
+  return { title: `${t(`map.severity.${top.severity}`)} · ${top.ruleName}`, rows };
 }

@@ -35,6 +35,8 @@ export function useChoropleth(opts: {
   const applied = new Map<string, number>();
   const appliedAlerts = new Map<string, number>();
   let installed = false;
+  /** The KPI and domain the fill expression was last written for: a repaint of the whole map, so only on change. */
+  let painted = '';
   let alertWanted = new Map<string, number>();
   const layerIds = () => [opts.config.id, `${opts.config.id}-outline`, `${opts.config.id}-alert`];
 
@@ -73,11 +75,13 @@ export function useChoropleth(opts: {
         color: s.color,
       })),
     ),
-    install(before: string) {
+    /** Adds the layers: fill and outline before `before`, the alert outline before `alertBefore`. */
+    install(before: string, alertBefore = before) {
       const m = map.value;
       if (!m) return;
       for (const layer of createAreaChoroplethLayers(config.value, domainMax.value, filter())) {
-        m.addLayer(layer as maplibregl.AddLayerObject, m.getLayer(before) ? before : undefined);
+        const at = layer.id === layerIds()[2] ? alertBefore : before;
+        m.addLayer(layer as maplibregl.AddLayerObject, m.getLayer(at) ? at : undefined);
       }
       installed = true;
       writeAlerts(m);
@@ -90,6 +94,7 @@ export function useChoropleth(opts: {
     /** The KPI changed: every value is rewritten on the next sync. */
     reset() {
       applied.clear();
+      painted = '';
     },
     sync() {
       const m = map.value;
@@ -101,9 +106,10 @@ export function useChoropleth(opts: {
         if (s) largest = Math.max(largest, kpiValue(s, kpi));
       }
       const max = kpiDomainMax(kpi, largest);
-      if (max !== domainMax.value || applied.size === 0) {
+      if (`${kpi}|${max}` !== painted) {
         domainMax.value = max;
         m.setPaintProperty(opts.config.id, 'fill-color', fillColorExpression(config.value, max) as never);
+        painted = `${kpi}|${max}`;
       }
       const wanted: [string, number][] = [];
       for (const s of areas.byCode.values()) wanted.push([s.code, kpiValue(s, kpi)]);

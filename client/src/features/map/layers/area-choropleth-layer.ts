@@ -1,12 +1,12 @@
-import type { AreaStats } from '../../../../../protocol';
+import { SEVERITIES, type AreaStats, type Severity } from '../../../../../protocol';
 
 /** The KPI an area is coloured by. */
 export const AREA_KPIS = ['events5m', 'pressure', 'openCases', 'overdueCases', 'offlineRatio', 'negative1h'] as const;
 export type AreaKpi = (typeof AREA_KPIS)[number];
 
-/** Alert severities, mildest first (DESIGN §3.5). */
-export const ALERT_SEVERITIES = ['warning', 'minor', 'major', 'critical'] as const;
-export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+/** Alert severities, mildest first (DESIGN §3.5; the protocol's order). */
+export const ALERT_SEVERITIES = SEVERITIES;
+export type AlertSeverity = Severity;
 
 /**
  * Area choropleth: MapLibre fill + outline layers on the basemap's `areas` source (promoted id = area code).
@@ -37,6 +37,24 @@ export const DEFAULT_AREA_CHOROPLETH: Readonly<AreaChoroplethConfig> = {
   outlineColor: '#38bdf8',
   alertColors: { warning: '#60a5fa', minor: '#facc15', major: '#fb923c', critical: '#ff1f3d' },
 };
+
+/**
+ * The tablet's daylight theme: a pale ramp at lower opacity so the light basemap (streets, buildings, labels)
+ * shows through, darker alert colours that hold against a light ground.
+ */
+export const LIGHT_AREA_CHOROPLETH: Readonly<AreaChoroplethConfig> = {
+  ...DEFAULT_AREA_CHOROPLETH,
+  colors: ['#e0f2f1', '#99d8c9', '#41b6a4', '#f6c85f', '#f28e5b', '#d7301f'],
+  zeroColor: '#ffffff',
+  opacity: 0.42,
+  outlineColor: '#2b6cb0',
+  alertColors: { warning: '#2563eb', minor: '#ca8a04', major: '#ea580c', critical: '#dc143c' },
+};
+
+/** The choropleth's defaults for a map theme. */
+export function choroplethForTheme(theme: 'dark' | 'light'): Readonly<AreaChoroplethConfig> {
+  return theme === 'light' ? LIGHT_AREA_CHOROPLETH : DEFAULT_AREA_CHOROPLETH;
+}
 
 /** How a KPI reads: fixed domains for bounded indices, a rounded running maximum for counts. */
 export const KPI_DOMAIN: Record<AreaKpi, { max: number | 'auto'; percent: boolean }> = {
@@ -115,7 +133,10 @@ export function choroplethFilter(focus: string, focusIsGrid: boolean): unknown[]
   return focusIsGrid ? ['==', ['get', 'code'], focus] : ['==', ['get', 'parent'], focus];
 }
 
-/** The MapLibre layers (fill, outline, alert outline) as plain style JSON. */
+/**
+ * The MapLibre layers (fill, outline, alert outline) as plain style JSON. The fill and outline go under the
+ * basemap's boundaries; the alert outline (the last layer) goes above them (see useChoropleth's install).
+ */
 export function createAreaChoroplethLayers(config: AreaChoroplethConfig, max: number, filter: unknown[]) {
   const rank = ['coalesce', ['feature-state', 'alert'], 0];
   const alertColor: unknown[] = ['match', rank];
@@ -137,6 +158,7 @@ export function createAreaChoroplethLayers(config: AreaChoroplethConfig, max: nu
       paint: { 'line-color': config.outlineColor, 'line-opacity': 0.45, 'line-width': 1 },
     },
     {
+      // Inset by half its width: neighbours share edges, and each area's alert colour must stay its own.
       id: `${config.id}-alert`,
       type: 'line' as const,
       source: config.source,
@@ -144,7 +166,8 @@ export function createAreaChoroplethLayers(config: AreaChoroplethConfig, max: nu
       layout: { 'line-join': 'round' },
       paint: {
         'line-color': alertColor,
-        'line-width': ['interpolate', ['linear'], rank, 0, 0, 1, 2, 4, 4],
+        'line-width': ['interpolate', ['linear'], rank, 0, 0, 1, 2.5, 4, 4.5],
+        'line-offset': ['interpolate', ['linear'], rank, 0, 0, 1, 1.25, 4, 2.25],
       },
     },
   ];

@@ -7,13 +7,14 @@ export const STATUS_CODE: Readonly<Record<DeviceStatus, number>> = { online: 0, 
 export type Rgba = [number, number, number, number];
 
 /**
- * Devices as columns of typed arrays, one row per device, for deck.gl binary attributes: a delta rewrites only
- * the rows of the devices it carries, and the layer uploads arrays instead of running accessors over 100,000
- * objects per update.
+ * Devices as columns of typed arrays for deck.gl binary attributes, one row per device. Rows are the devices
+ * store's rows (stores/devices.ts assigns them, once per id), so a delta arrives as row numbers and costs no id
+ * lookup here; only the rows it names are rewritten, and the layer uploads arrays instead of running accessors
+ * over 100,000 objects. Rows [0, length) are written; a snapshot is followed by appending rows in slices.
  */
 export interface DeviceBuffer {
   length: number;
-  /** Row → the device's latest view (picking, tooltips). */
+  /** Row → the device's view as last written (picking, tooltips). */
   views: DeviceView[];
   /** lon, lat per row. */
   positions: Float64Array;
@@ -25,19 +26,11 @@ export interface DeviceBuffer {
   colors: Uint8Array;
   /** Radius factor per row (faults are drawn larger). */
   sizes: Float32Array;
-  rowOf: Map<string, number>;
-  /** Upsert call that last touched each row: a device twice in one batch is reported once. */
-  stamp: Uint32Array;
-  generation: number;
+  /** Moves when a row is added or a device moved: the position column must be handed to deck anew. */
+  positionsVersion: number;
+  /** Moves when any row's status changed (colours, sizes). */
+  statusVersion: number;
   palette: Readonly<Record<DeviceStatus, Rgba>>;
-}
-
-/** What a row looked like before an upsert; `prevStatus` is -1 for a new row. */
-export interface DeviceRowChange {
-  row: number;
-  prevStatus: number;
-  prevX: number;
-  prevY: number;
 }
 
 export function mercatorX(lon: number): number {
@@ -58,9 +51,8 @@ export function createDeviceBuffer(palette: Readonly<Record<DeviceStatus, Rgba>>
     status: new Uint8Array(capacity),
     colors: new Uint8Array(capacity * 4),
     sizes: new Float32Array(capacity),
-    rowOf: new Map(),
-    stamp: new Uint32Array(capacity),
-    generation: 0,
+    positionsVersion: 0,
+    statusVersion: 0,
     palette,
   };
 }
@@ -69,11 +61,7 @@ function grow(buf: DeviceBuffer, need: number) {
   const cap = buf.status.length;
   if (need <= cap) return;
   const next = Math.max(need, cap * 2);
-  const copy = <T extends Float64Array | Float32Array | Uint8Array | Uint32Array>(
-    a: T,
-    per: number,
-    make: (n: number) => T,
-  ) => {
+  const copy = <T extends Float64Array | Float32Array | Uint8Array>(a: T, per: number, make: (n: number) => T) => {
     const b = make(next * per);
     b.set(a);
     return b;
@@ -83,54 +71,84 @@ function grow(buf: DeviceBuffer, need: number) {
   buf.status = copy(buf.status, 1, (n) => new Uint8Array(n));
   buf.colors = copy(buf.colors, 4, (n) => new Uint8Array(n));
   buf.sizes = copy(buf.sizes, 1, (n) => new Float32Array(n));
-  buf.stamp = copy(buf.stamp, 1, (n) => new Uint32Array(n));
+}
+
+function writeStatus(buf: DeviceBuffer, row: number, status: DeviceStatus) {
+  const s = STATUS_CODE[status];
+  buf.status[row] = s;
+  const c = buf.palette[status];
+  const o = row * 4;
+  const colors = buf.colors;
+  colors[o] = c[0];
+  colors[o + 1] = c[1];
+  colors[o + 2] = c[2];
+  colors[o + 3] = c[3];
+  buf.sizes[row] = s === 2 ? 1.8 : 1;
 }
 
 /**
- * Writes devices into their rows (new devices get new rows) and returns what each row was before, for
- * incremental clustering. Arrays may be reallocated when the buffer grows.
+ * Rewrites written rows from their latest views (`views[row]`); rows not yet appended are skipped (appending
+ * will read them). Returns how many rows were rewritten. Repeated rows are harmless.
  */
-export function upsertDevices(buf: DeviceBuffer, devices: readonly DeviceView[]): DeviceRowChange[] {
-  grow(buf, buf.length + devices.length);
-  const changes: DeviceRowChange[] = new Array(devices.length);
-  let k = 0;
-  const gen = ++buf.generation;
-  for (const d of devices) {
-    let row = buf.rowOf.get(d.id);
-    let prevStatus = -1;
-    let prevX = 0;
-    let prevY = 0;
-    if (row === undefined) {
-      row = buf.length++;
-      buf.rowOf.set(d.id, row);
-    } else {
-      prevStatus = buf.status[row]!;
-      prevX = buf.mercator[row * 2]!;
-      prevY = buf.mercator[row * 2 + 1]!;
-    }
-    // Seen earlier in this batch: its first record already holds the state before the batch.
-    const repeat = buf.stamp[row] === gen;
-    buf.stamp[row] = gen;
+export function rewriteRows(
+  buf: DeviceBuffer,
+  views: readonly DeviceView[],
+  rows: ArrayLike<number>,
+  count = rows.length,
+): number {
+  const { positions, mercator, status } = buf;
+  let n = 0;
+  let moved = false;
+  let restyled = false;
+  for (let i = 0; i < count; i++) {
+    const row = rows[i]!;
+    if (row >= buf.length) continue;
+    const d = views[row]!;
     buf.views[row] = d;
-    buf.positions[row * 2] = d.lon;
-    buf.positions[row * 2 + 1] = d.lat;
-    buf.mercator[row * 2] = mercatorX(d.lon);
-    buf.mercator[row * 2 + 1] = mercatorY(d.lat);
-    const s = STATUS_CODE[d.status];
-    buf.status[row] = s;
-    const c = buf.palette[d.status];
-    buf.colors.set(c, row * 4);
-    buf.sizes[row] = d.status === 'fault' ? 1.8 : 1;
-    if (!repeat) changes[k++] = { row, prevStatus, prevX, prevY };
+    n++;
+    if (positions[row * 2] !== d.lon || positions[row * 2 + 1] !== d.lat) {
+      positions[row * 2] = d.lon;
+      positions[row * 2 + 1] = d.lat;
+      mercator[row * 2] = mercatorX(d.lon);
+      mercator[row * 2 + 1] = mercatorY(d.lat);
+      moved = true;
+    }
+    if (status[row] !== STATUS_CODE[d.status]) {
+      writeStatus(buf, row, d.status);
+      restyled = true;
+    }
   }
-  changes.length = k;
-  return changes;
+  if (moved) buf.positionsVersion++;
+  if (restyled) buf.statusVersion++;
+  return n;
 }
 
-/** Empties the buffer and writes `devices` (a snapshot). */
-export function resetDevices(buf: DeviceBuffer, devices: readonly DeviceView[]): void {
+/** Appends rows [length, min(end, views.length)) from their views; returns the first row appended. */
+export function appendRows(buf: DeviceBuffer, views: readonly DeviceView[], end: number): number {
+  const from = buf.length;
+  const to = Math.min(end, views.length);
+  if (to <= from) return from;
+  grow(buf, to);
+  const { positions, mercator } = buf;
+  for (let row = from; row < to; row++) {
+    const d = views[row]!;
+    buf.views[row] = d;
+    positions[row * 2] = d.lon;
+    positions[row * 2 + 1] = d.lat;
+    mercator[row * 2] = mercatorX(d.lon);
+    mercator[row * 2 + 1] = mercatorY(d.lat);
+    writeStatus(buf, row, d.status);
+  }
+  buf.length = to;
+  buf.positionsVersion++;
+  buf.statusVersion++;
+  return from;
+}
+
+/** Forgets every row (a snapshot replaced the table); keeps the allocated columns. */
+export function clearRows(buf: DeviceBuffer): void {
   buf.length = 0;
   buf.views = [];
-  buf.rowOf = new Map();
-  upsertDevices(buf, devices);
+  buf.positionsVersion++;
+  buf.statusVersion++;
 }

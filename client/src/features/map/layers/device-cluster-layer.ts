@@ -41,11 +41,16 @@ export function clusterLabel(count: number): string {
       : String(count);
 }
 
-/** Disc and label layers; pick results on the disc carry the {@link DeviceCluster} as `object`. */
+/**
+ * Disc and label layers; pick results on the disc carry the {@link DeviceCluster} as `object`. `labels` may be
+ * an older array with the same counts and positions (only states changed): the same array keeps deck.gl from
+ * laying the text out again.
+ */
 export function createDeviceClusterLayers(
   data: readonly DeviceCluster[],
   config: DeviceClusterLayerConfig = DEFAULT_DEVICE_CLUSTER_LAYER,
   visible = true,
+  labels: readonly DeviceCluster[] = data,
 ): [ScatterplotLayer<DeviceCluster>, TextLayer<DeviceCluster>] {
   const { colors } = config;
   return [
@@ -67,7 +72,7 @@ export function createDeviceClusterLayers(
     new TextLayer<DeviceCluster>({
       id: `${config.id}-count`,
       visible,
-      data,
+      data: labels,
       getPosition: (d) => [d.lon, d.lat],
       getText: (d) => clusterLabel(d.count),
       getSize: 12,

@@ -1,7 +1,12 @@
 import type { Layer } from '@deck.gl/core';
 import type { DeviceView } from '../../../../../protocol';
-import { createDeviceBuffer, resetDevices, upsertDevices, type DeviceBuffer } from './device-buffer';
-import { DEFAULT_DEVICE_CLUSTER, createDeviceClusterIndex, type DeviceClusterConfig } from './device-cluster';
+import { appendRows, clearRows, createDeviceBuffer, rewriteRows, type DeviceBuffer } from './device-buffer';
+import {
+  DEFAULT_DEVICE_CLUSTER,
+  createDeviceClusterIndex,
+  type DeviceCluster,
+  type DeviceClusterConfig,
+} from './device-cluster';
 import {
   DEFAULT_DEVICE_CLUSTER_LAYER,
   createDeviceClusterLayers,
@@ -10,6 +15,10 @@ import {
 import { DEFAULT_DEVICE_SCATTER, createDeviceScatterLayer, type DeviceScatterConfig } from './device-scatter-layer';
 
 export type DeviceDrawMode = 'points' | 'clusters';
+
+const MAX_QUEUED_ROWS = 200_000;
+/** Rows appended between two looks at the frame's time budget (~1 ms of work). */
+const APPEND_SLICE = 4_096;
 
 export interface DeviceLayerConfigs {
   scatter: DeviceScatterConfig;
@@ -24,60 +33,104 @@ export const DEFAULT_DEVICE_LAYERS: Readonly<DeviceLayerConfigs> = {
 };
 
 /**
- * The devices' render state: a column buffer, an incremental cluster index and the deck layers made from
- * them. Layers are rebuilt only after a change (deck.gl diffs by id and data identity), so re-rendering other
- * layers (the alert pulse) costs the devices nothing.
+ * The devices' render state, following the devices store's table row by row: a column buffer, an incremental
+ * cluster index and the deck layers made from them.
+ *
+ * - A delta is queued as the rows the store wrote ({@link queue}) and applied on the next frame ({@link sync}):
+ *   only those rows are rewritten and re-clustered.
+ * - A snapshot ({@link reset}) is appended in slices of at most `maxAppend` rows per frame, so 100,000 devices
+ *   never make one long task; deltas arriving meanwhile touch only rows already appended (the rest are read
+ *   fresh when appended).
+ * - Layers are rebuilt only after a change; an attribute is handed to deck anew only when its column changed,
+ *   and cluster labels only when a cluster's count changed (deck.gl diffs by id and data identity).
  */
 export function createDeviceLayerState(configs: DeviceLayerConfigs = DEFAULT_DEVICE_LAYERS) {
   const buf: DeviceBuffer = createDeviceBuffer(configs.scatter.colors, 1024);
   const index = createDeviceClusterIndex(configs.cluster);
   let zoom = 0;
-  let positions = buf.positions.subarray(0, 0);
-  let colors = buf.colors.subarray(0, 0);
-  let sizes = buf.sizes.subarray(0, 0);
-  let positionsDirty = true;
+  let queued = new Int32Array(8192);
+  let queuedCount = 0;
   let dirty = true;
   let visible = true;
   let layers: Layer[] = [];
+  let positions = buf.positions.subarray(0, 0);
+  let colors = buf.colors.subarray(0, 0);
+  let sizes = buf.sizes.subarray(0, 0);
+  let shownPositions = -1;
+  let shownStatus = -1;
+  let labels: DeviceCluster[] = [];
+  let labelsVersion = -1;
 
   const mode = (): DeviceDrawMode => (zoom < configs.cluster.maxZoom ? 'clusters' : 'points');
 
-  function reindex() {
+  /** Clusters are kept only while drawn; entering cluster mode or a new zoom level recuts them. */
+  function recut() {
     if (mode() === 'clusters') index.rebuild(buf, zoom);
+    else index.clear();
+  }
+
+  function reset() {
+    clearRows(buf);
+    queuedCount = 0;
+    recut();
+    dirty = true;
   }
 
   return {
     buffer: buf,
     mode,
-    reset(devices: readonly DeviceView[]) {
-      resetDevices(buf, devices);
-      positionsDirty = true;
-      dirty = true;
-      reindex();
+    /** Rows counted in the clusters and drawn. */
+    get length() {
+      return buf.length;
     },
-    upsert(devices: readonly DeviceView[]) {
-      const changes = upsertDevices(buf, devices);
-      if (!changes.length) return;
-      for (const c of changes) {
-        if (c.prevStatus < 0 || c.prevX !== buf.mercator[c.row * 2] || c.prevY !== buf.mercator[c.row * 2 + 1]) {
-          positionsDirty = true;
-          break;
-        }
+    /** The store's table was replaced: forget every row; {@link sync} appends them again. */
+    reset,
+    /**
+     * Rows a store upsert wrote; applied by the next {@link sync}. Should frames stop (a hidden tab) while
+     * deltas keep coming, the queue is dropped once it outgrows the table and the rows are redrawn from scratch.
+     */
+    queue(rows: ArrayLike<number>) {
+      if (queuedCount + rows.length > Math.max(MAX_QUEUED_ROWS, buf.length * 2)) {
+        reset();
+        return;
       }
-      dirty = true;
-      if (mode() === 'clusters') {
-        if (Math.floor(zoom) === index.zoom) index.apply(buf, changes);
-        else index.rebuild(buf, zoom);
+      if (queuedCount + rows.length > queued.length) {
+        const next = new Int32Array(Math.max(queued.length * 2, queuedCount + rows.length));
+        next.set(queued.subarray(0, queuedCount));
+        queued = next;
       }
+      for (let i = 0; i < rows.length; i++) queued[queuedCount + i] = rows[i]!;
+      queuedCount += rows.length;
     },
-    /** The camera's zoom; recuts clusters only when the integer zoom level changes. */
+    /**
+     * Applies queued rows from `views` (the store's table, by row), then appends rows not drawn yet: at most
+     * `maxAppend`, in slices of {@link APPEND_SLICE} while `more()` says there is time left in the frame (at
+     * least one slice). Returns how many rows are still to append (call again on the next frame while > 0).
+     */
+    sync(views: readonly DeviceView[], maxAppend = Number.POSITIVE_INFINITY, more: () => boolean = () => true): number {
+      if (queuedCount) {
+        rewriteRows(buf, views, queued, queuedCount);
+        index.apply(buf, queued, queuedCount);
+        queuedCount = 0;
+        dirty = true;
+      }
+      const end = Math.min(views.length, buf.length + maxAppend);
+      while (buf.length < end) {
+        const from = appendRows(buf, views, Math.min(end, buf.length + APPEND_SLICE));
+        index.applyRange(buf, from);
+        dirty = true;
+        if (!more()) break;
+      }
+      return views.length - buf.length;
+    },
+    /** The camera's zoom; recuts clusters only when the integer zoom level or the draw mode changes. */
     setZoom(z: number) {
       const before = mode();
       zoom = z;
-      if (mode() === 'clusters' && (before !== 'clusters' || Math.floor(z) !== index.zoom)) {
-        index.rebuild(buf, z);
+      if (before !== mode() || (mode() === 'clusters' && Math.floor(z) !== index.zoom)) {
+        recut();
         dirty = true;
-      } else if (before !== mode()) dirty = true;
+      }
     },
     setVisible(v: boolean) {
       if (v !== visible) dirty = true;
@@ -88,13 +141,23 @@ export function createDeviceLayerState(configs: DeviceLayerConfigs = DEFAULT_DEV
       if (!dirty) return layers;
       dirty = false;
       if (mode() === 'clusters') {
-        layers = createDeviceClusterLayers(index.clusters(), configs.clusterLayer, visible);
+        const clusters = index.clusters();
+        if (index.countsVersion !== labelsVersion) {
+          labels = clusters;
+          labelsVersion = index.countsVersion;
+        }
+        layers = createDeviceClusterLayers(clusters, configs.clusterLayer, visible, labels);
         return layers;
       }
-      if (positionsDirty) positions = buf.positions.subarray(0, buf.length * 2);
-      positionsDirty = false;
-      colors = buf.colors.subarray(0, buf.length * 4);
-      sizes = buf.sizes.subarray(0, buf.length);
+      if (buf.positionsVersion !== shownPositions || positions.length !== buf.length * 2) {
+        positions = buf.positions.subarray(0, buf.length * 2);
+        shownPositions = buf.positionsVersion;
+      }
+      if (buf.statusVersion !== shownStatus || sizes.length !== buf.length) {
+        colors = buf.colors.subarray(0, buf.length * 4);
+        sizes = buf.sizes.subarray(0, buf.length);
+        shownStatus = buf.statusVersion;
+      }
       layers = [createDeviceScatterLayer({ length: buf.length, positions, colors, sizes }, configs.scatter, visible)];
       return layers;
     },
