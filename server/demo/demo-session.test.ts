@@ -85,8 +85,11 @@ const info: RecordingInfo = {
 };
 
 /** A namespace that sends nowhere: the session's hub has no clients in these tests. */
+const nowhere = { to: () => nowhere, except: () => nowhere, emit: () => true };
 const silentNamespace = {
-  to: () => ({ emit: () => true }),
+  ...nowhere,
+  local: nowhere,
+  sockets: new Map(),
   adapter: { rooms: new Map() },
 } as unknown as GridPulseNamespace;
 
