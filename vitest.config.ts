@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [vue()],
   test: {
-    include: ['{protocol,geo,server,mock-streams,client,test,scripts}/**/*.test.ts'],
+    include: ['{protocol,geo,server,mock-streams,client,test,scripts,bench}/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'dist/**'],
     // Generous: integration tests spawn servers and CLI processes on a shared 2-core machine.
     testTimeout: 60_000,

@@ -26,6 +26,13 @@ export function ownerOf(partition: string, nodes: readonly string[]): string | u
   return best;
 }
 
+/**
+ * A node is dead once it has not renewed its key for this long. Long enough that a busy node whose event loop
+ * stalls for a few seconds keeps its streets (the load benchmark saw ownership flap at 3 s), short enough that a
+ * dead node's streets move within the 10 s a screen may take to come back.
+ */
+export const DEFAULT_TTL_MS = 6000;
+
 export interface MembershipOptions {
   redis: Redis;
   /** (`info` may grow after construction: see setInfo.) */
@@ -34,7 +41,7 @@ export interface MembershipOptions {
   nodeId: string;
   /** What others need to know about this node (its URL). */
   info: Record<string, string>;
-  /** A node is dead once it has not renewed its key for this long (ms). */
+  /** A node is dead once it has not renewed its key for this long (ms); default DEFAULT_TTL_MS. */
   ttlMs?: number;
   /** Called when the set of live nodes changes. */
   onChange?: (nodes: readonly string[]) => void;
@@ -75,7 +82,7 @@ export class Membership {
 
   async start(): Promise<void> {
     await this.beat();
-    const every = Math.max(100, Math.floor((this.opts.ttlMs ?? 3000) / 3));
+    const every = Math.max(100, Math.floor((this.opts.ttlMs ?? DEFAULT_TTL_MS) / 3));
     this.timer = setInterval(() => void this.beat().catch(() => undefined), every);
   }
 
@@ -87,7 +94,7 @@ export class Membership {
 
   /** Renews this node and re-reads the live set (also exported for tests, which beat by hand). */
   async beat(): Promise<void> {
-    const { redis, nodeId, info, ttlMs = 3000 } = this.opts;
+    const { redis, nodeId, info, ttlMs = DEFAULT_TTL_MS } = this.opts;
     await redis.set(this.key(nodeId), JSON.stringify({ ...info, nodeId }), 'PX', ttlMs);
     const found: string[] = [];
     let cursor = '0';
