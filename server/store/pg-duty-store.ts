@@ -1,4 +1,5 @@
-import type { AlertView, AuditEntry, DutyAction } from '../../protocol';
+import type { AlertView, AuditEntry } from '../../protocol';
+import { auditEntryOf, type AuditRow } from './store-rows';
 import type { AuditFilter, DutyStore, KpiInput, NewAction, StoredAction } from '../duty/duty-store';
 import { migratePgModule, type PgPool } from './pg';
 
@@ -40,33 +41,7 @@ const MIGRATIONS = [
    );`,
 ];
 
-interface AuditRow {
-  id: string;
-  op_id: string;
-  alert_id: string;
-  action: DutyAction;
-  actor: string;
-  client: string;
-  at: string;
-  note: string | null;
-  assignee: string | null;
-  case_id: string | null;
-}
 
-function entryOf(r: AuditRow): AuditEntry {
-  return {
-    id: Number(r.id),
-    opId: r.op_id,
-    alertId: r.alert_id,
-    action: r.action,
-    actor: r.actor,
-    client: r.client,
-    at: Number(r.at),
-    ...(r.note === null ? {} : { note: r.note }),
-    ...(r.assignee === null ? {} : { assignee: r.assignee }),
-    ...(r.case_id === null ? {} : { caseId: r.case_id }),
-  };
-}
 
 const UPSERT_ALERT = `INSERT INTO duty_alert (id, grid, severity, first_seen, ack_at, resolved_at, body) VALUES ($1, $2, $3, $4, $5, $6, $7)
   ON CONFLICT (id) DO UPDATE SET grid = excluded.grid, severity = excluded.severity, first_seen = excluded.first_seen,
@@ -150,7 +125,7 @@ export class PgDutyStore implements DutyStore {
       `SELECT * FROM duty_audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${args.push(f.limit)}`,
       args,
     );
-    return rows.map(entryOf);
+    return rows.map(auditEntryOf);
   }
 
   async kpiInputs(since: number): Promise<KpiInput[]> {
@@ -176,7 +151,7 @@ export class PgDutyStore implements DutyStore {
     );
     const row = rows[0] as (AuditRow & { request: string; alert: AlertView }) | undefined;
     if (!row) return undefined;
-    return { opId: row.op_id, alertId: row.alert_id, action: row.action, request: row.request, entry: entryOf(row), alert: row.alert };
+    return { opId: row.op_id, alertId: row.alert_id, action: row.action, request: row.request, entry: auditEntryOf(row), alert: row.alert };
   }
 
   private async transaction<T>(work: (q: Query) => Promise<T>): Promise<T> {

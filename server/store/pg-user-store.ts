@@ -1,5 +1,6 @@
 import type { UserView } from '../../protocol';
 import { UserExistsError, type StoredUser, type UserPatch, type UserStore } from '../auth/user-store';
+import { storedUserOf, type UserRow } from './store-rows';
 import { migratePgModule, type PgPool } from './pg';
 
 const MIGRATIONS = [
@@ -14,27 +15,7 @@ const MIGRATIONS = [
    )`,
 ];
 
-interface Row {
-  name: string;
-  role: StoredUser['role'];
-  area: string;
-  display_name: string | null;
-  password_hash: string;
-  created_at: string;
-  disabled: boolean;
-}
 
-function fromRow(r: Row): StoredUser {
-  return {
-    name: r.name,
-    role: r.role,
-    area: r.area,
-    ...(r.display_name === null ? {} : { displayName: r.display_name }),
-    passwordHash: r.password_hash,
-    createdAt: Number(r.created_at),
-    disabled: r.disabled,
-  };
-}
 
 function view(u: StoredUser): UserView {
   const { passwordHash: _h, ...rest } = u;
@@ -56,13 +37,13 @@ export class PgUserStore implements UserStore {
   }
 
   async get(name: string): Promise<StoredUser | undefined> {
-    const { rows } = await this.pool.query<Row>('SELECT * FROM app_user WHERE name = $1', [name]);
-    return rows[0] && fromRow(rows[0]);
+    const { rows } = await this.pool.query<UserRow>('SELECT * FROM app_user WHERE name = $1', [name]);
+    return rows[0] && storedUserOf(rows[0]);
   }
 
   async list(): Promise<UserView[]> {
-    const { rows } = await this.pool.query<Row>('SELECT * FROM app_user ORDER BY name COLLATE "C"');
-    return rows.map((r) => view(fromRow(r)));
+    const { rows } = await this.pool.query<UserRow>('SELECT * FROM app_user ORDER BY name COLLATE "C"');
+    return rows.map((r) => view(storedUserOf(r)));
   }
 
   async add(user: StoredUser): Promise<void> {
@@ -75,14 +56,14 @@ export class PgUserStore implements UserStore {
   }
 
   async update(name: string, patch: UserPatch): Promise<UserView | undefined> {
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<UserRow>(
       `UPDATE app_user SET
          role = coalesce($1, role), area = coalesce($2, area), display_name = coalesce($3, display_name),
          password_hash = coalesce($4, password_hash), disabled = coalesce($5, disabled)
        WHERE name = $6 RETURNING *`,
       [patch.role ?? null, patch.area ?? null, patch.displayName ?? null, patch.passwordHash ?? null, patch.disabled ?? null, name],
     );
-    return rows[0] && view(fromRow(rows[0]));
+    return rows[0] && view(storedUserOf(rows[0]));
   }
 
   async remove(name: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { AlertView, AuditEntry, DutyAction } from '../../protocol';
+import { auditEntryOf, type AuditRow } from './store-rows';
 import type { AuditFilter, DutyStore, KpiInput, NewAction, StoredAction } from '../duty/duty-store';
 import { migrateModule, type Db } from './database';
 
@@ -40,33 +41,7 @@ const MIGRATIONS = [
    CREATE INDEX duty_audit_at ON duty_audit (at);`,
 ];
 
-interface AuditRow {
-  id: number;
-  op_id: string;
-  alert_id: string;
-  action: DutyAction;
-  actor: string;
-  client: string;
-  at: number;
-  note: string | null;
-  assignee: string | null;
-  case_id: string | null;
-}
 
-function entryOf(r: AuditRow): AuditEntry {
-  return {
-    id: r.id,
-    opId: r.op_id,
-    alertId: r.alert_id,
-    action: r.action,
-    actor: r.actor,
-    client: r.client,
-    at: r.at,
-    ...(r.note === null ? {} : { note: r.note }),
-    ...(r.assignee === null ? {} : { assignee: r.assignee }),
-    ...(r.case_id === null ? {} : { caseId: r.case_id }),
-  };
-}
 
 const parse = (body: string) => JSON.parse(body) as AlertView;
 
@@ -167,7 +142,7 @@ export class SqliteDutyStore implements DutyStore {
     }
     const sql = `SELECT * FROM duty_audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, q.limit) as AuditRow[];
-    return Promise.resolve(rows.map(entryOf));
+    return Promise.resolve(rows.map(auditEntryOf));
   }
 
   kpiInputs(since: number): Promise<KpiInput[]> {
@@ -190,7 +165,7 @@ export class SqliteDutyStore implements DutyStore {
       | undefined;
     if (!row) return undefined;
     const audit = this.selectAudit.get(row.audit_id) as AuditRow;
-    return { opId: row.op_id, alertId: row.alert_id, action: row.action, request: row.request, entry: entryOf(audit), alert: parse(row.alert) };
+    return { opId: row.op_id, alertId: row.alert_id, action: row.action, request: row.request, entry: auditEntryOf(audit), alert: parse(row.alert) };
   }
 
   /** One transaction with synchronous = FULL (see the class comment); a failed write rejects and leaves nothing. */

@@ -1,6 +1,7 @@
 import type { UserView } from '../../protocol';
 import { UserExistsError, type StoredUser, type UserPatch, type UserStore } from '../auth/user-store';
 import { migrateModule, type Db } from './database';
+import { storedUserOf, type UserRow } from './store-rows';
 
 const MIGRATIONS = [
   `CREATE TABLE app_user (
@@ -14,27 +15,7 @@ const MIGRATIONS = [
    );`,
 ];
 
-interface Row {
-  name: string;
-  role: StoredUser['role'];
-  area: string;
-  display_name: string | null;
-  password_hash: string;
-  created_at: number;
-  disabled: number;
-}
 
-function fromRow(r: Row): StoredUser {
-  return {
-    name: r.name,
-    role: r.role,
-    area: r.area,
-    ...(r.display_name === null ? {} : { displayName: r.display_name }),
-    passwordHash: r.password_hash,
-    createdAt: r.created_at,
-    disabled: r.disabled !== 0,
-  };
-}
 
 /** Users in the embedded SQLite store; user changes are rare, so each is written with synchronous = FULL. */
 export class SqliteUserStore implements UserStore {
@@ -47,15 +28,15 @@ export class SqliteUserStore implements UserStore {
   }
 
   get(name: string): Promise<StoredUser | undefined> {
-    const row = this.db.prepare('SELECT * FROM app_user WHERE name = ?').get(name) as Row | undefined;
-    return Promise.resolve(row && fromRow(row));
+    const row = this.db.prepare('SELECT * FROM app_user WHERE name = ?').get(name) as UserRow | undefined;
+    return Promise.resolve(row && storedUserOf(row));
   }
 
   list(): Promise<UserView[]> {
-    const rows = this.db.prepare('SELECT * FROM app_user ORDER BY name').all() as Row[];
+    const rows = this.db.prepare('SELECT * FROM app_user ORDER BY name').all() as UserRow[];
     return Promise.resolve(
       rows.map((r) => {
-        const { passwordHash: _h, ...view } = fromRow(r);
+        const { passwordHash: _h, ...view } = storedUserOf(r);
         return view;
       }),
     );
