@@ -12,7 +12,8 @@ export function rng(seed: number) {
   };
 }
 
-const POSTS = [
+/** The post texts of the mix (10 distinct texts: their analysis is cached, see bench/aggregate.ts). */
+export const POSTS = [
   '3号楼电梯又坏了，一个星期没人修，老人天天爬楼',
   '小区停车难，晚上车位全被外来车辆占用',
   '感谢物业师傅及时修好了路灯，点赞',

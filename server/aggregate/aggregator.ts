@@ -3,10 +3,10 @@ import { AreaRegistry } from './area-registry';
 import { buildAreaStats, buildEventSeries, buildInsights, type AggregateState } from './area-view';
 import { BaselineModel, type BaselineState } from './baseline';
 import { CaseTracker } from './case-tracker';
-import { DeviceTracker, type DEFAULT_HEARTBEAT_TIMEOUT_MS, type DeviceObservation } from './device-tracker';
+import { DeviceTracker, type DEFAULT_HEARTBEAT_TIMEOUT_MS, type DeviceObservation, type DeviceTrackerState } from './device-tracker';
 import { DirtyKeys } from './dirty-keys';
 import { DEVICE_TYPE_INDEX, M, MEASURE_COUNT, NEGATIVE_SENTIMENT } from './measures';
-import { MultiWindow, type WindowName } from './multi-window';
+import { MultiWindow, WINDOWS, WINDOW_NAMES, type WindowName } from './multi-window';
 import { DEFAULT_SLA, type SlaPolicy } from './sla';
 import type { SlidingWindowState } from './sliding-window';
 import { TopicSketch } from './topic-sketch';
@@ -26,15 +26,21 @@ export interface AggregatorOptions {
   areaCenters?: ReadonlyMap<string, [number, number]>;
 }
 
+/**
+ * The snapshot format `exportState` writes. Version 2 keeps devices as packed records (version 1 held one
+ * object per device); `importState` refuses any other version, and the server then rebuilds from the log.
+ */
+export const SNAPSHOT_VERSION = 2;
+
 /** See `Aggregator.exportState`. Typed arrays and plain data only (structured-clone / v8.serialize safe). */
 export interface AggregatorSnapshot {
-  version: 1;
+  version: typeof SNAPSHOT_VERSION;
   codes: string[];
   now: number;
   learnedMinute: number;
   learnedHour: number;
   windows: Record<WindowName, SlidingWindowState>;
-  devices: ReturnType<DeviceTracker['exportState']>;
+  devices: DeviceTrackerState;
   cases: ReturnType<CaseTracker['exportState']>;
   topics: ({ code: string } & ReturnType<TopicSketch['exportState']>)[];
   baselines: BaselineState;
@@ -92,6 +98,13 @@ export class Aggregator {
   private readonly dirtyInsights = new DirtyKeys();
   /** Scratch space reused by every apply (the hot path allocates nothing per event). */
   private readonly slots = new Int32Array(4);
+  /**
+   * `slots` holds the window slots of event times in [slotsFrom, slotsTo): one 10-s bucket, within which
+   * every window's slot is the same (all bucket widths are multiples of 10 s). Reset when the windows move.
+   */
+  private slotsFrom = 0;
+  private slotsTo = 0;
+  private readonly offset: number;
   private readonly observation: DeviceObservation = {
     id: '',
     eventId: '',
@@ -112,6 +125,7 @@ export class Aggregator {
   constructor(opts: AggregatorOptions) {
     this.registry = new AreaRegistry(opts.areaCodes);
     const offset = opts.utcOffsetMs ?? 8 * 3_600_000;
+    this.offset = offset;
     this.windows = new MultiWindow(MEASURE_COUNT, this.registry.size, offset);
     this.devices = new DeviceTracker(this.registry.size, opts.heartbeatTimeoutMs);
     const centers = opts.areaCenters;
@@ -134,6 +148,7 @@ export class Aggregator {
   advance(now: number): void {
     if (now <= this.now) return;
     this.now = now;
+    this.slotsTo = this.slotsFrom;
     const moved = this.windows.advanceTo(now, (window, key) => this.expired(window, key));
     if (moved.includes('1h')) for (let k = 0; k < this.registry.size; k++) this.dirtySeries.add(k);
     if (moved.includes('24h')) for (let k = 0; k < this.registry.size; k++) this.dirtyInsights.add(k);
@@ -158,8 +173,7 @@ export class Aggregator {
       outcome = 'late';
     }
     const w = this.windows;
-    const slots = w.slotsFor(time, this.slots);
-    const n = lineage.length;
+    const slots = time >= this.slotsFrom && time < this.slotsTo ? this.slots : this.slotsAt(time);
     const inWindow = slots[1]! >= 0; // the 1-h window holds it: the per-minute series moves
     switch (event.kind) {
       case 'device.heartbeat':
@@ -175,16 +189,13 @@ export class Aggregator {
           else if (event.deviceType === 'water') water = m.flow_m3 ?? (m.flow_l ?? 0) / 1000;
           else if (event.deviceType === 'power') power = m.kwh ?? 0;
         }
-        for (let i = 0; i < n; i++) {
-          const key = lineage[i]!;
-          w.addAt(slots, key, M.deviceEvents);
-          w.addAt(slots, key, typeChannel);
-          if (door) w.addAt(slots, key, M.doorOpenings, door);
-          if (water) w.addAt(slots, key, M.water, water);
-          if (power) w.addAt(slots, key, M.power, power);
-          this.dirtyStats.add(key);
-          if (inWindow) this.dirtySeries.add(key);
-        }
+        w.addLineageAt(slots, lineage, M.deviceEvents);
+        w.addLineageAt(slots, lineage, typeChannel);
+        if (door) w.addLineageAt(slots, lineage, M.doorOpenings, door);
+        if (water) w.addLineageAt(slots, lineage, M.water, water);
+        if (power) w.addLineageAt(slots, lineage, M.power, power);
+        this.dirtyStats.addLineage(lineage);
+        if (inWindow) this.dirtySeries.addLineage(lineage);
         const o = this.observation;
         o.id = event.deviceId;
         o.eventId = event.id;
@@ -200,32 +211,29 @@ export class Aggregator {
         break;
       }
       case 'case.updated':
-        for (let i = 0; i < n; i++) {
-          const key = lineage[i]!;
-          w.addAt(slots, key, M.caseEvents);
-          this.dirtyStats.add(key);
-          this.dirtyInsights.add(key);
-          if (inWindow) this.dirtySeries.add(key);
-        }
+        w.addLineageAt(slots, lineage, M.caseEvents);
+        this.dirtyStats.addLineage(lineage);
+        this.dirtyInsights.addLineage(lineage);
+        if (inWindow) this.dirtySeries.addLineage(lineage);
         this.cases.observe(event, grid, lineage, time, this.now);
         break;
       case 'opinion.post': {
         const sentiment = event.sentiment ?? post?.sentiment ?? 0;
         const negative = sentiment < NEGATIVE_SENTIMENT;
-        for (let i = 0; i < n; i++) {
-          const key = lineage[i]!;
-          w.addAt(slots, key, M.opinionEvents);
-          w.addAt(slots, key, M.posts);
-          w.addAt(slots, key, M.sentimentSum, sentiment);
-          if (negative) w.addAt(slots, key, M.negativePosts);
-          if (post) {
+        w.addLineageAt(slots, lineage, M.opinionEvents);
+        w.addLineageAt(slots, lineage, M.posts);
+        w.addLineageAt(slots, lineage, M.sentimentSum, sentiment);
+        if (negative) w.addLineageAt(slots, lineage, M.negativePosts);
+        if (post) {
+          for (let i = 0; i < lineage.length; i++) {
+            const key = lineage[i]!;
             const sketch = (this.topics[key] ??= new TopicSketch());
-            for (const word of post.keywords) sketch.add(word, time);
+            sketch.addAll(post.keywords, time);
           }
-          this.dirtyStats.add(key);
-          this.dirtyInsights.add(key);
-          if (inWindow) this.dirtySeries.add(key);
         }
+        this.dirtyStats.addLineage(lineage);
+        this.dirtyInsights.addLineage(lineage);
+        if (inWindow) this.dirtySeries.addLineage(lineage);
         break;
       }
     }
@@ -249,9 +257,7 @@ export class Aggregator {
   }
 
   deviceViews(scope: string): DeviceView[] {
-    const out: DeviceView[] = [];
-    for (const d of this.devices.within(scope)) out.push(this.devices.view(d));
-    return out;
+    return this.devices.views(scope);
   }
 
   /** Everything that changed since the previous call. */
@@ -284,7 +290,7 @@ export class Aggregator {
   exportState(): AggregatorSnapshot {
     const w = this.windows.windows;
     return {
-      version: 1,
+      version: SNAPSHOT_VERSION,
       codes: this.registry.codesWithin('*'),
       now: this.now,
       learnedMinute: this.learnedMinute,
@@ -299,11 +305,18 @@ export class Aggregator {
 
   /** Restores a snapshot into a fresh engine built for the same district; throws when the areas differ. */
   importState(s: AggregatorSnapshot): void {
-    if (s.version !== 1) throw new Error(`aggregate snapshot version ${s.version} is not supported`);
+    // Everything is checked before anything is restored: a refused snapshot leaves this engine untouched, so the
+    // server can rebuild from the event log instead (server/app.ts restore()).
+    const version = (s as { version?: unknown }).version;
+    if (version !== SNAPSHOT_VERSION) throw new Error(`aggregate snapshot version ${String(version)} is not supported (this server writes ${SNAPSHOT_VERSION})`);
     if (s.codes.join(',') !== this.registry.codesWithin('*').join(',')) throw new Error('aggregate snapshot is for another district');
+    if (this.devices.size > 0 || this.cases.size > 0) throw new Error('importState needs an engine without devices or cases');
     const w = this.windows.windows;
-    for (const name of ['5m', '1h', '24h', '7d'] as const) w[name].importState(s.windows[name]);
     const lineageOf = (grid: string) => this.registry.lineage(grid);
+    for (const name of WINDOW_NAMES) w[name].checkState(s.windows[name]);
+    this.devices.checkState(s.devices, lineageOf);
+    this.baselines.checkState(s.baselines);
+    for (const name of WINDOW_NAMES) w[name].importState(s.windows[name]);
     this.devices.importState(s.devices, lineageOf);
     this.cases.importState(s.cases, lineageOf);
     for (const t of s.topics) {
@@ -329,6 +342,14 @@ export class Aggregator {
       topics: this.topics,
       gridCount: this.gridCount,
     };
+  }
+
+  /** Computes the window slots of `time` and the 10-s span of event times they hold for. */
+  private slotsAt(time: number): Int32Array {
+    const bucketMs = WINDOWS['5m'].bucketMs;
+    this.slotsFrom = Math.floor((time + this.offset) / bucketMs) * bucketMs - this.offset;
+    this.slotsTo = this.slotsFrom + bucketMs;
+    return this.windows.slotsFor(time, this.slots);
   }
 
   private expired(window: WindowName, key: number): void {

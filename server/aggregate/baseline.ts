@@ -136,8 +136,13 @@ export class BaselineModel {
     };
   }
 
-  importState(s: BaselineState): void {
+  /** Throws unless `s` is a state `importState` can restore. */
+  checkState(s: BaselineState): void {
     if (s.measures.join() !== this.measures.join()) throw new Error('baseline snapshot has other measures');
+  }
+
+  importState(s: BaselineState): void {
+    this.checkState(s);
     this.keys = s.keys;
     this.minute = s.minute.slice();
     this.minuteSeen = s.minuteSeen.slice();

@@ -35,18 +35,40 @@ export interface CaseRecord {
   deadline: number;
   state: CaseState;
   /** What this case has added to the windows, so a late event can move it exactly. */
-  countedReport: { at: number; channel: CaseChannel; lineage: Int32Array } | undefined;
-  countedClose: { at: number; ms: number; inSla: boolean; lineage: Int32Array } | undefined;
+  countedReport: CountedReport | undefined;
+  countedClose: CountedClose | undefined;
   /** Closed long enough ago to have left the map layer. */
   offLayer: boolean;
+  /** categoryClass(category), kept with it (derived). */
+  cls: string;
+  /** In the dirty list since the last take (derived). */
+  dirty: boolean;
   /** Deadline last pushed on the heap (each deadline is queued once). */
   queuedDeadline: number;
-  /** The inputs the deadline was computed from (recomputed only when they change). */
-  deadlineKey: string;
+  /** The inputs the deadline was computed from (recomputed only when they change; NaN: never computed). */
+  deadlineReportAt: number;
+  deadlineUrgency: Urgency | undefined;
+  deadlineCategory: string;
+  deadlineExtensions: number;
+}
+
+interface CountedReport {
+  readonly at: number;
+  readonly channel: CaseChannel;
+  readonly lineage: Int32Array;
+  readonly grid: string;
+}
+
+interface CountedClose {
+  readonly at: number;
+  readonly ms: number;
+  readonly inSla: boolean;
+  readonly lineage: Int32Array;
+  readonly grid: string;
 }
 
 /** A case as a snapshot keeps it: lineages become grid codes. */
-export type CaseSnapshot = Omit<CaseRecord, 'lineage' | 'extensions' | 'countedReport' | 'countedClose' | 'queuedDeadline'> & {
+export type CaseSnapshot = Omit<CaseRecord, 'lineage' | 'extensions' | 'countedReport' | 'countedClose' | 'queuedDeadline' | 'cls' | 'dirty'> & {
   extensions: string[];
   countedReport: { at: number; channel: CaseChannel; grid: string } | undefined;
   countedClose: { at: number; ms: number; inSla: boolean; grid: string } | undefined;
@@ -67,12 +89,13 @@ export class CaseTracker {
   /** stateCounts[areaKey * 3 + state] */
   private stateCounts = new Int32Array(64 * 3);
   /** Open (incl. overdue) cases per area key and category class. */
-  private readonly openByClass = new Map<number, Map<string, number>>();
+  private readonly openByClass = new Map<string, Int32Array>();
+  /** Scratch slots for the windows (a case's report and close times are rarely the current bucket). */
+  private readonly slots = new Int32Array(4);
   private readonly deadlines = new MinHeap<CaseRecord>();
   private readonly dirtyAreas = new DirtyKeys();
-  private readonly dirtyCases = new Set<string>();
-  /** Grid of each lineage seen (lineages are interned per grid by the registry), for snapshots. */
-  private readonly gridByLineage = new WeakMap<Int32Array, string>();
+  /** Cases changed since the last take (each once: see CaseRecord.dirty). */
+  private dirtyCases: CaseRecord[] = [];
   private readonly removedCases = new Set<string>();
   /** Closed cases still shown on the map (closed within `showClosedMs`), to notice when they leave it. */
   private lastLayerCheck = -Infinity;
@@ -119,8 +142,13 @@ export class CaseTracker {
         countedReport: undefined,
         countedClose: undefined,
         queuedDeadline: Number.NaN,
-        deadlineKey: '',
+        deadlineReportAt: Number.NaN,
+        deadlineUrgency: undefined,
+        deadlineCategory: '',
+        deadlineExtensions: 0,
         offLayer: false,
+        cls: categoryClass(e.category),
+        dirty: false,
       };
       this.cases.set(c.id, c);
       this.bump(c, c.state, 1);
@@ -135,7 +163,10 @@ export class CaseTracker {
         const moves = lineage !== c.lineage || e.category !== c.category;
         if (moves) this.bump(c, c.state, -1);
         c.status = e.status;
-        c.category = e.category;
+        if (e.category !== c.category) {
+          c.category = e.category;
+          c.cls = categoryClass(e.category);
+        }
         c.urgency = e.urgency;
         c.channel = e.channel;
         c.lineage = lineage;
@@ -155,14 +186,24 @@ export class CaseTracker {
     // 延期 is granted a few times at most; more extension events change nothing (and cannot grow memory).
     if (e.status === 'extended' && c.extensions.size < MAX_EXTENSIONS) c.extensions.add(e.id);
     if (caseStatusKind(e.status) === 'closed' && (c.closeAt === undefined || time < c.closeAt)) c.closeAt = time;
-    const deadlineKey = `${c.reportAt}|${c.urgency}|${c.category}|${c.extensions.size}`;
-    if (deadlineKey !== c.deadlineKey) {
+    if (
+      c.reportAt !== c.deadlineReportAt ||
+      c.urgency !== c.deadlineUrgency ||
+      c.category !== c.deadlineCategory ||
+      c.extensions.size !== c.deadlineExtensions
+    ) {
       c.deadline = this.deadlineOf(c);
-      c.deadlineKey = deadlineKey;
+      c.deadlineReportAt = c.reportAt;
+      c.deadlineUrgency = c.urgency;
+      c.deadlineCategory = c.category;
+      c.deadlineExtensions = c.extensions.size;
     }
     this.recount(c);
     this.refresh(c, now);
-    this.dirtyCases.add(c.id);
+    if (!c.dirty) {
+      c.dirty = true;
+      this.dirtyCases.push(c);
+    }
   }
 
   /** Moves overdue states to `now` (pops the deadlines that passed) and forgets long-closed cases. */
@@ -179,7 +220,7 @@ export class CaseTracker {
         if (c.state === 'closed' && c.closeAt !== undefined && now - c.closeAt > this.showClosedMs && !c.offLayer) {
           c.offLayer = true;
           this.removedCases.add(c.id);
-          this.dirtyCases.delete(c.id);
+          c.dirty = false;
         }
       }
     }
@@ -202,12 +243,12 @@ export class CaseTracker {
 
   /** Open cases of an area by category class, largest first. */
   openByCategory(areaKey: number): { category: string; open: number }[] {
-    const m = this.openByClass.get(areaKey);
-    if (!m) return [];
-    return [...m]
-      .filter(([, n]) => n > 0)
-      .map(([category, open]) => ({ category, open }))
-      .sort((a, b) => b.open - a.open || a.category.localeCompare(b.category));
+    const out: { category: string; open: number }[] = [];
+    for (const [category, counts] of this.openByClass) {
+      const open = counts[areaKey] ?? 0;
+      if (open > 0) out.push({ category, open });
+    }
+    return out.sort((a, b) => b.open - a.open || a.category.localeCompare(b.category));
   }
 
   takeDirty(): number[] {
@@ -216,8 +257,14 @@ export class CaseTracker {
 
   /** Case ids changed since the last call, and ids that left the map layer. */
   takeDirtyCases(): { changed: string[]; removed: string[] } {
-    const out = { changed: [...this.dirtyCases], removed: [...this.removedCases] };
-    this.dirtyCases.clear();
+    const changed: string[] = [];
+    for (const c of this.dirtyCases) {
+      if (!c.dirty) continue;
+      c.dirty = false;
+      if (this.cases.get(c.id) === c) changed.push(c.id);
+    }
+    this.dirtyCases = [];
+    const out = { changed, removed: [...this.removedCases] };
     this.removedCases.clear();
     return out;
   }
@@ -257,12 +304,12 @@ export class CaseTracker {
   exportState(): { cases: CaseSnapshot[]; lastEviction: number; lastLayerCheck: number } {
     const cases: CaseSnapshot[] = [];
     for (const c of this.cases.values()) {
-      const { lineage: _l, extensions, countedReport, countedClose, ...rest } = c;
+      const { lineage: _l, extensions, countedReport, countedClose, cls: _c, dirty: _d, ...rest } = c;
       cases.push({
         ...rest,
         extensions: [...extensions],
-        countedReport: countedReport && { at: countedReport.at, channel: countedReport.channel, grid: this.gridOfLineage(c, countedReport.lineage) },
-        countedClose: countedClose && { at: countedClose.at, ms: countedClose.ms, inSla: countedClose.inSla, grid: this.gridOfLineage(c, countedClose.lineage) },
+        countedReport: countedReport && { at: countedReport.at, channel: countedReport.channel, grid: countedReport.grid },
+        countedClose: countedClose && { at: countedClose.at, ms: countedClose.ms, inSla: countedClose.inSla, grid: countedClose.grid },
       });
     }
     return { cases, lastEviction: this.lastEviction, lastLayerCheck: this.lastLayerCheck };
@@ -280,14 +327,19 @@ export class CaseTracker {
     for (const snap of state.cases) {
       const lineage = lineageOf(snap.grid);
       if (!lineage) continue;
-      const counted = (x: { grid: string } | undefined) => (x ? (lineageOf(x.grid) ?? lineage) : lineage);
+      const counted = (x: { grid: string }) => {
+        const l = lineageOf(x.grid);
+        return l ? { lineage: l, grid: x.grid } : { lineage, grid: snap.grid };
+      };
       const c: CaseRecord = {
         ...snap,
         lineage,
         extensions: new Set(snap.extensions),
-        countedReport: snap.countedReport && { at: snap.countedReport.at, channel: snap.countedReport.channel, lineage: counted(snap.countedReport) },
-        countedClose: snap.countedClose && { ...snap.countedClose, lineage: counted(snap.countedClose) },
+        countedReport: snap.countedReport && { at: snap.countedReport.at, channel: snap.countedReport.channel, ...counted(snap.countedReport) },
+        countedClose: snap.countedClose && { at: snap.countedClose.at, ms: snap.countedClose.ms, inSla: snap.countedClose.inSla, ...counted(snap.countedClose) },
         queuedDeadline: Number.NaN,
+        cls: categoryClass(snap.category),
+        dirty: false,
       };
       this.cases.set(c.id, c);
       this.bump(c, c.state, 1);
@@ -299,12 +351,7 @@ export class CaseTracker {
     this.lastEviction = state.lastEviction;
     this.lastLayerCheck = state.lastLayerCheck;
     this.dirtyAreas.take();
-    this.dirtyCases.clear();
-  }
-
-  /** The grid a counted contribution was made in (its lineage's last key is the grid when unchanged). */
-  private gridOfLineage(c: CaseRecord, lineage: Int32Array): string {
-    return lineage === c.lineage ? c.grid : (this.gridByLineage.get(lineage) ?? c.grid);
+    this.dirtyCases = [];
   }
 
   private deadlineOf(c: CaseRecord): number {
@@ -316,49 +363,55 @@ export class CaseTracker {
     return deadline;
   }
 
-  /** Re-derives what the case contributes to the windows; moves it when a late event changed the times. */
+  /**
+   * Re-derives what the case contributes to the windows; moves it when a late event changed the times.
+   * Compares field by field and allocates only when a contribution moves (the common event changes none).
+   */
   private recount(c: CaseRecord): void {
-    const w = this.windows;
-    this.gridByLineage.set(c.lineage, c.grid);
-    const report = c.reportSeen ? { at: c.reportAt, channel: c.channel, lineage: c.lineage } : undefined;
     const prevReport = c.countedReport;
-    if (prevReport?.at !== report?.at || prevReport?.channel !== report?.channel || prevReport?.lineage !== report?.lineage) {
-      if (prevReport) this.addReport(prevReport, -1);
-      if (report) this.addReport(report, 1);
-      c.countedReport = report;
-    }
-    const close =
-      c.closeAt === undefined
-        ? undefined
-        : { at: c.closeAt, ms: Math.max(0, c.closeAt - c.reportAt), inSla: c.closeAt <= c.deadline, lineage: c.lineage };
-    const prev = c.countedClose;
-    if (prev?.at !== close?.at || prev?.ms !== close?.ms || prev?.inSla !== close?.inSla || prev?.lineage !== close?.lineage) {
-      for (const [entry, sign] of [
-        [prev, -1],
-        [close, 1],
-      ] as const) {
-        if (!entry) continue;
-        for (let i = 0; i < entry.lineage.length; i++) {
-          const key = entry.lineage[i]!;
-          w.add(key, M.casesClosed, entry.at, sign);
-          w.add(key, M.closeMs, entry.at, sign * entry.ms);
-          if (entry.inSla) w.add(key, M.closedInSla, entry.at, sign);
-          this.dirtyAreas.add(key);
-        }
+    if (c.reportSeen) {
+      if (!prevReport || prevReport.at !== c.reportAt || prevReport.channel !== c.channel || prevReport.lineage !== c.lineage) {
+        if (prevReport) this.addReport(prevReport, -1);
+        const report: CountedReport = { at: c.reportAt, channel: c.channel, lineage: c.lineage, grid: c.grid };
+        this.addReport(report, 1);
+        c.countedReport = report;
       }
-      c.countedClose = close;
+    } else if (prevReport) {
+      this.addReport(prevReport, -1);
+      c.countedReport = undefined;
+    }
+    const prev = c.countedClose;
+    if (c.closeAt !== undefined) {
+      const at = c.closeAt;
+      const ms = Math.max(0, at - c.reportAt);
+      const inSla = at <= c.deadline;
+      if (!prev || prev.at !== at || prev.ms !== ms || prev.inSla !== inSla || prev.lineage !== c.lineage) {
+        if (prev) this.addClose(prev, -1);
+        const close: CountedClose = { at, ms, inSla, lineage: c.lineage, grid: c.grid };
+        this.addClose(close, 1);
+        c.countedClose = close;
+      }
+    } else if (prev) {
+      this.addClose(prev, -1);
+      c.countedClose = undefined;
     }
   }
 
-  private addReport(r: { at: number; channel: CaseChannel; lineage: Int32Array }, sign: number): void {
-    const { at, lineage } = r;
-    const source = M.casesBySource + CASE_CHANNEL_INDEX[r.channel];
-    for (let i = 0; i < lineage.length; i++) {
-      const key = lineage[i]!;
-      this.windows.add(key, M.casesNew, at, sign);
-      this.windows.add(key, source, at, sign);
-      this.dirtyAreas.add(key);
-    }
+  private addClose(entry: CountedClose, sign: number): void {
+    const w = this.windows;
+    const slots = w.slotsFor(entry.at, this.slots);
+    w.addKeysAt(slots, entry.lineage, M.casesClosed, sign);
+    w.addKeysAt(slots, entry.lineage, M.closeMs, sign * entry.ms);
+    if (entry.inSla) w.addKeysAt(slots, entry.lineage, M.closedInSla, sign);
+    this.dirtyAreas.addLineage(entry.lineage);
+  }
+
+  private addReport(r: CountedReport, sign: number): void {
+    const w = this.windows;
+    const slots = w.slotsFor(r.at, this.slots);
+    w.addKeysAt(slots, r.lineage, M.casesNew, sign);
+    w.addKeysAt(slots, r.lineage, M.casesBySource + CASE_CHANNEL_INDEX[r.channel], sign);
+    this.dirtyAreas.addLineage(r.lineage);
   }
 
   private refresh(c: CaseRecord, now: number): void {
@@ -375,21 +428,34 @@ export class CaseTracker {
 
   private bump(c: CaseRecord, state: CaseState, delta: number): void {
     const s = STATE_INDEX[state];
-    const cls = categoryClass(c.category);
-    for (let i = 0; i < c.lineage.length; i++) {
-      const key = c.lineage[i]!;
+    const lineage = c.lineage;
+    let byClass: Int32Array | undefined;
+    if (state !== 'closed') {
+      const cls = c.cls;
+      byClass = this.openByClass.get(cls);
+      if (!byClass || byClass.length < this.stateCounts.length / 3) {
+        const next = new Int32Array(Math.max(64, this.stateCounts.length / 3));
+        if (byClass) next.set(byClass);
+        this.openByClass.set(cls, (byClass = next));
+      }
+    }
+    for (let i = 0; i < lineage.length; i++) {
+      const key = lineage[i]!;
       if (key * 3 + s >= this.stateCounts.length) {
         const next = new Int32Array(Math.max((key + 1) * 3, this.stateCounts.length * 2));
         next.set(this.stateCounts);
         this.stateCounts = next;
       }
       this.stateCounts[key * 3 + s]! += delta;
-      if (state !== 'closed') {
-        let m = this.openByClass.get(key);
-        if (!m) this.openByClass.set(key, (m = new Map()));
-        m.set(cls, (m.get(cls) ?? 0) + delta);
+      if (byClass) {
+        if (key >= byClass.length) {
+          const next = new Int32Array(this.stateCounts.length / 3);
+          next.set(byClass);
+          this.openByClass.set(c.cls, (byClass = next));
+        }
+        byClass[key]! += delta;
       }
-      this.dirtyAreas.add(key);
     }
+    this.dirtyAreas.addLineage(lineage);
   }
 }

@@ -5,6 +5,9 @@
 export class DirtyKeys {
   private flags = new Uint8Array(64);
   private list: number[] = [];
+  /** Areas (by their own key, the last of their lineage) whose whole lineage was added since the last take. */
+  private whole = new Uint8Array(64);
+  private wholeList: number[] = [];
 
   add(key: number): void {
     if (key >= this.flags.length) {
@@ -18,6 +21,23 @@ export class DirtyKeys {
     }
   }
 
+  /**
+   * Adds every key of a lineage (an area and its ancestors). Lineages are interned per area by the registry,
+   * so once one was added whole, adding it again before the next take is a single flag read.
+   */
+  addLineage(lineage: Int32Array): void {
+    const last = lineage[lineage.length - 1]!;
+    if (last < this.whole.length && this.whole[last] === 1) return;
+    if (last >= this.whole.length) {
+      const next = new Uint8Array(Math.max(last + 1, this.whole.length * 2));
+      next.set(this.whole);
+      this.whole = next;
+    }
+    this.whole[last] = 1;
+    this.wholeList.push(last);
+    for (let i = 0; i < lineage.length; i++) this.add(lineage[i]!);
+  }
+
   get size(): number {
     return this.list.length;
   }
@@ -27,6 +47,8 @@ export class DirtyKeys {
     const out = this.list;
     for (const key of out) this.flags[key] = 0;
     this.list = [];
+    for (const key of this.wholeList) this.whole[key] = 0;
+    this.wholeList = [];
     return out;
   }
 }

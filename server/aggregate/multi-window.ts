@@ -17,10 +17,22 @@ export const WINDOW_NAMES = Object.keys(WINDOWS) as WindowName[];
 /**
  * The same keyed measures over the four windows at once. Each add is O(windows); memory is
  * O(keys × Σ buckets × channels) — about 121 buckets per key and channel.
+ *
+ * Roll-up adds (`addLineageAt`: an event counted for an area and all its ancestors) are staged per area
+ * while they land in the same slots, and rolled up into every window and ancestor when anything reads or
+ * the slots change: an event costs one add instead of windows × lineage adds. Every read flushes first,
+ * so what is read is always exact.
  */
 export class MultiWindow {
-  readonly windows: Readonly<Record<WindowName, SlidingWindow>>;
+  private readonly byName: Readonly<Record<WindowName, SlidingWindow>>;
   private readonly list: SlidingWindow[];
+  private readonly channels: number;
+  /** staged[areaKey * channels + channel], for the areas in `stagedAreas`, at `stagedSlots`. */
+  private staged: Float64Array;
+  private readonly stagedSlots = new Int32Array(WINDOW_NAMES.length);
+  private readonly stagedAreas: number[] = [];
+  private stagedFlags: Uint8Array;
+  private readonly stagedLineage: Int32Array[] = [];
 
   /** `offsetMs`: local-time offset so day buckets start at local midnight (Asia/Shanghai: +8 h). */
   constructor(
@@ -29,18 +41,69 @@ export class MultiWindow {
     private readonly offsetMs = 0,
   ) {
     const make = (name: WindowName) => new SlidingWindow({ ...WINDOWS[name], channels, keys });
-    this.windows = { '5m': make('5m'), '1h': make('1h'), '24h': make('24h'), '7d': make('7d') };
-    this.list = WINDOW_NAMES.map((n) => this.windows[n]);
+    this.byName = { '5m': make('5m'), '1h': make('1h'), '24h': make('24h'), '7d': make('7d') };
+    this.list = WINDOW_NAMES.map((n) => this.byName[n]);
+    this.channels = channels;
+    this.staged = new Float64Array(Math.max(1, keys) * channels);
+    this.stagedFlags = new Uint8Array(Math.max(1, keys));
+  }
+
+  /** The four windows, with every staged add rolled up. */
+  get windows(): Readonly<Record<WindowName, SlidingWindow>> {
+    this.flush();
+    return this.byName;
   }
 
   /** Moves all windows to `now`; `onExpire(window, key)` for each key whose counts left a window. */
   advanceTo(now: number, onExpire?: (window: WindowName, key: number) => void): WindowName[] {
+    this.flush();
     const moved: WindowName[] = [];
     for (const name of WINDOW_NAMES) {
       const cb = onExpire ? (key: number) => onExpire(name, key) : undefined;
-      if (this.windows[name].advanceTo(now + this.offsetMs, cb)) moved.push(name);
+      if (this.byName[name].advanceTo(now + this.offsetMs, cb)) moved.push(name);
     }
     return moved;
+  }
+
+  /**
+   * Adds `value` to `channel` for an area and all its ancestors (`lineage`, the area's own key last) at the
+   * slots from `slotsFor`. Staged: see the class comment.
+   */
+  addLineageAt(slots: Int32Array, lineage: Int32Array, channel: number, value = 1): void {
+    const s = this.stagedSlots;
+    if (this.stagedAreas.length === 0) s.set(slots);
+    else if (s[0] !== slots[0] || s[1] !== slots[1] || s[2] !== slots[2] || s[3] !== slots[3]) {
+      this.flush();
+      s.set(slots);
+    }
+    const area = lineage[lineage.length - 1]!;
+    if (area >= this.stagedFlags.length) this.growStage(area + 1);
+    if (this.stagedFlags[area] === 0) {
+      this.stagedFlags[area] = 1;
+      this.stagedAreas.push(area);
+      this.stagedLineage[area] = lineage;
+    }
+    this.staged[area * this.channels + channel]! += value;
+  }
+
+  /** Rolls every staged add up into the windows. */
+  flush(): void {
+    const areas = this.stagedAreas;
+    if (areas.length === 0) return;
+    const ch = this.channels;
+    const staged = this.staged;
+    for (let a = 0; a < areas.length; a++) {
+      const area = areas[a]!;
+      const lineage = this.stagedLineage[area]!;
+      for (let c = 0; c < ch; c++) {
+        const v = staged[area * ch + c]!;
+        if (v === 0) continue;
+        staged[area * ch + c] = 0;
+        this.addKeysAt(this.stagedSlots, lineage, c, v);
+      }
+      this.stagedFlags[area] = 0;
+    }
+    areas.length = 0;
   }
 
   /**
@@ -64,8 +127,18 @@ export class MultiWindow {
     return slots[0]! >= 0;
   }
 
+  /** Adds `value` to `channel` of every key of `keys` at the slots from `slotsFor`. */
+  addKeysAt(slots: Int32Array, keys: Int32Array, channel: number, value = 1): void {
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) {
+      const slot = slots[i]!;
+      if (slot >= 0) list[i]!.addToSlotKeys(slot, keys, channel, value);
+    }
+  }
+
   /** Adds to every window that still holds `time`. Returns whether the 5-min window took it. */
   add(key: number, channel: number, time: number, value = 1): boolean {
+    // Not staged: no flush needed, adds commute.
     const t = time + this.offsetMs;
     const list = this.list;
     const inFirst = list[0]!.add(key, channel, t, value);
@@ -74,11 +147,13 @@ export class MultiWindow {
   }
 
   total(window: WindowName, key: number, channel: number): number {
-    return this.windows[window].total(key, channel);
+    this.flush();
+    return this.byName[window].total(key, channel);
   }
 
   series(window: WindowName, key: number, channel: number): number[] {
-    return this.windows[window].series(key, channel);
+    this.flush();
+    return this.byName[window].series(key, channel);
   }
 
   /** The absolute bucket of `time` in a window (buckets are counted in local time). */
@@ -92,11 +167,22 @@ export class MultiWindow {
   }
 
   bucketValue(window: WindowName, key: number, channel: number, bucket: number): number {
-    return this.windows[window].bucketValue(key, channel, bucket);
+    this.flush();
+    return this.byName[window].bucketValue(key, channel, bucket);
   }
 
   /** Start of the oldest bucket of a window, as epoch ms. */
   start(window: WindowName): number {
-    return this.windows[window].start - this.offsetMs;
+    return this.byName[window].start - this.offsetMs;
+  }
+
+  private growStage(keys: number): void {
+    const n = Math.max(keys, this.stagedFlags.length * 2);
+    const staged = new Float64Array(n * this.channels);
+    staged.set(this.staged);
+    this.staged = staged;
+    const flags = new Uint8Array(n);
+    flags.set(this.stagedFlags);
+    this.stagedFlags = flags;
   }
 }

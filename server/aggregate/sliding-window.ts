@@ -100,6 +100,20 @@ export class SlidingWindow {
     this.totals[key * ch + channel]! += value;
   }
 
+  /**
+   * Adds `value` to `channel` of every key in `keys` at a slot returned by `slotFor` (an event's lineage:
+   * one call instead of one per key).
+   */
+  addToSlotKeys(slot: number, keys: Int32Array, channel: number, value: number): void {
+    const ch = this.channels;
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      if (key >= this.keyCapacity) this.grow(key + 1);
+      this.counts[(slot * this.keyCapacity + key) * ch + channel]! += value;
+      this.totals[key * ch + channel]! += value;
+    }
+  }
+
   /** Sum over the whole window for (key, channel). */
   total(key: number, channel: number): number {
     if (key >= this.keyCapacity) return 0;
@@ -147,11 +161,19 @@ export class SlidingWindow {
     };
   }
 
-  /** Restores a state from `exportState` of a window with the same shape. */
-  importState(s: SlidingWindowState): void {
+  /** Throws unless `s` is a state `importState` can restore into this window. */
+  checkState(s: SlidingWindowState): void {
     if (s.bucketMs !== this.bucketMs || s.bucketCount !== this.bucketCount || s.channels !== this.channels) {
       throw new Error(`window snapshot shape ${s.bucketMs}×${s.bucketCount}×${s.channels} does not match this window`);
     }
+    if (s.counts.length !== s.bucketCount * s.keyCapacity * s.channels || s.totals.length !== s.keyCapacity * s.channels) {
+      throw new Error('window snapshot is malformed');
+    }
+  }
+
+  /** Restores a state from `exportState` of a window with the same shape. */
+  importState(s: SlidingWindowState): void {
+    this.checkState(s);
     this.keyCapacity = s.keyCapacity;
     this.counts = s.counts.slice();
     this.totals = s.totals.slice();

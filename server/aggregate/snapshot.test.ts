@@ -60,3 +60,30 @@ describe('aggregate snapshot', () => {
     expect(() => b.importState(a.exportState())).toThrow(/another district/);
   });
 });
+
+describe('aggregate snapshot format', () => {
+  it('refuses a snapshot of the previous format (version 1: one object per device) and stays untouched', () => {
+    const live = new Aggregator({ areaCodes: CODES });
+    feed(live, events(T0, 200, 3));
+    const current = live.exportState();
+    const v1 = { ...current, version: 1, devices: { devices: [{ id: 'd1', grid: GRIDS[0], lastSeen: T0 }] } } as unknown as ReturnType<Aggregator['exportState']>;
+    const fresh = new Aggregator({ areaCodes: CODES });
+    const before = view(fresh);
+    expect(() => fresh.importState(v1)).toThrow(/aggregate snapshot version 1 is not supported \(this server writes 2\)/);
+    expect(view(fresh)).toEqual(before);
+    // The same engine can still take the current format afterwards (the server rebuilds from the log instead).
+    fresh.importState(deserialize(serialize(current)) as ReturnType<Aggregator['exportState']>);
+    expect(view(fresh)).toEqual(view(live));
+  });
+
+  it('refuses a malformed device section before restoring anything', () => {
+    const live = new Aggregator({ areaCodes: CODES });
+    feed(live, events(T0, 200, 4));
+    const s = live.exportState();
+    const broken = { ...s, devices: { ...s.devices, refs: s.devices.refs.slice(1) } };
+    const fresh = new Aggregator({ areaCodes: CODES });
+    const before = view(fresh);
+    expect(() => fresh.importState(broken)).toThrow(/device snapshot is malformed/);
+    expect(view(fresh)).toEqual(before);
+  });
+});

@@ -14,9 +14,24 @@ export class TopicSketch {
   ) {}
 
   add(word: string, time: number, weight = 1): void {
+    this.addWeighted(word, weight * this.scaleAt(time));
+  }
+
+  /** Adds each of `words` once at `time` (one post's topic words): the decay scale is computed once. */
+  addAll(words: readonly string[], time: number): void {
+    if (words.length === 0) return;
+    const w = this.scaleAt(time);
+    for (let i = 0; i < words.length; i++) this.addWeighted(words[i]!, w);
+  }
+
+  /** The weight of one event at `time` relative to the reference time (rebasing first when it grew large). */
+  private scaleAt(time: number): number {
     if (this.ref === undefined) this.ref = time;
     if ((time - this.ref) / this.halfLifeMs > 40) this.rebase(time);
-    const w = weight * 2 ** ((time - this.ref) / this.halfLifeMs);
+    return 2 ** ((time - this.ref) / this.halfLifeMs);
+  }
+
+  private addWeighted(word: string, w: number): void {
     const current = this.weights.get(word);
     if (current !== undefined) {
       this.weights.set(word, current + w);

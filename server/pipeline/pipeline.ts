@@ -120,8 +120,8 @@ export class Pipeline {
       };
     }
     if (event.kind === 'device.heartbeat' || event.kind === 'device.telemetry') {
-      const known = aggregator.devices.get(event.deviceId);
-      if (known) return known.grid;
+      const known = aggregator.devices.gridOf(event.deviceId);
+      if (known) return known;
       return {
         reason: 'unknown_device',
         message: `device ${event.deviceId} is unknown and the event has no grid or lon/lat to place it`,
