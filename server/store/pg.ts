@@ -12,7 +12,13 @@ export async function openPg(url: string, schema = 'gridpulse'): Promise<PgPool>
   const pool = new pg.Pool({ connectionString: url, max: 8, options: `-c search_path=${schema}` });
   // A pool error (the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  try {
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } catch (err) {
+    // Two nodes starting at once race on IF NOT EXISTS (PostgreSQL reports 23505 or 42P06): the schema is there.
+    const code = (err as { code?: string }).code;
+    if (code !== '23505' && code !== '42P06') throw err;
+  }
   return pool;
 }
 
