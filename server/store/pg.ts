@@ -26,10 +26,11 @@ export async function openPg(url: string, schema = 'gridpulse'): Promise<PgPool>
 export async function migratePgModule(pool: PgPool, module: string, migrations: readonly string[]): Promise<void> {
   const client = await pool.connect();
   try {
-    await client.query('CREATE TABLE IF NOT EXISTS schema_module (name TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-    // One node migrates at a time: the others wait here, then find the work done.
+    // One node migrates at a time (the bookkeeping table included: CREATE … IF NOT EXISTS races between nodes);
+    // the others wait here, then find the work done.
     await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`gridpulse:migrate:${module}`]);
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['gridpulse:migrate']);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_module (name TEXT PRIMARY KEY, version INTEGER NOT NULL)');
     const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_module WHERE name = $1', [module]);
     for (let v = rows[0]?.version ?? 0; v < migrations.length; v++) {
       await client.query(migrations[v]!);
