@@ -59,6 +59,7 @@ try {
       const rnd = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
       const all = Array.from({ length: total }, (_, i) => ({
         id: `bench-${i}`,
+        ix: i,
         type: 'smoke' as const,
         grid: '000000000000000',
         lon: w + rnd() * (e - w),

@@ -425,7 +425,7 @@ export class DeviceTracker {
   }
 
   view(d: DeviceRecord): DeviceView {
-    return { id: d.id, type: d.type, grid: d.grid, lon: d.lon, lat: d.lat, status: d.status, lastSeen: d.lastSeen };
+    return { id: d.id, ix: d.index, type: d.type, grid: d.grid, lon: d.lon, lat: d.lat, status: d.status, lastSeen: d.lastSeen };
   }
 
   /** Map views of the devices whose grid lies in `scope` (a prefix; '*' for all), in first-seen order. */
@@ -443,6 +443,7 @@ export class DeviceTracker {
       const b = s * STRIDE;
       out.push({
         id: this.rows[s * ROW + R_ID] as string,
+        ix: i,
         type: DEVICE_TYPES[u8[s * RECORD_BYTES + B_TYPE]!]!,
         grid: this.codeByKey[key]!,
         lon: f[b + F_LON]!,

@@ -21,7 +21,7 @@ function snapshot(epoch: string, seq: number, gridEvents = 1): SnapshotFrame {
     ...snapshotFrame(epoch, seq, {
       summary: stats('*', gridEvents),
       areas: [stats(GRID, gridEvents)],
-      devices: [{ id: 'd1', type: 'smoke', grid: GRID, lon: 120, lat: 30, status: 'online', lastSeen: 1 }],
+      devices: [{ id: 'd1', ix: 0, type: 'smoke', grid: GRID, lon: 120, lat: 30, status: 'online', lastSeen: 1 }],
     }),
     time: 1_000,
   };

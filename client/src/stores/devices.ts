@@ -3,15 +3,19 @@ import { computed, markRaw, ref, shallowRef } from 'vue';
 import type { DeviceView } from '../../../protocol';
 
 /**
- * Devices as a table with one row per device id. A row is assigned the first time an id is seen and keeps it
- * until the next snapshot, so the id is looked up once per change, here: the map's render columns
- * (features/map/layers/device-buffer.ts) are indexed by the same rows and never hash an id. Read-only as a
- * `ReadonlyMap` by id. Not reactive itself (100,000 rows; STYLE 6): readers follow the store's `version`.
+ * Devices as a table with one row per device. A row is assigned the first time a device is seen and keeps it
+ * until the next snapshot; the map's render columns (features/map/layers/device-buffer.ts) are indexed by the
+ * same rows. A delta finds a device's row by its server slot (`DeviceView.ix`, fixed within an epoch) in a typed
+ * array — no string is hashed on the hot path; the id is checked against the row and looked up by id only when
+ * the slot is new to this table or disagrees. Read-only as a `ReadonlyMap` by id. Not reactive itself (100,000
+ * rows; STYLE 6): readers follow the store's `version`.
  */
 export class DeviceTable implements ReadonlyMap<string, DeviceView> {
   /** Row → the device's latest view; rows are dense, in order of first appearance. */
   readonly views: DeviceView[] = [];
   readonly rowOf = new Map<string, number>();
+  /** Server slot → row + 1 (0: not in this table). Grows by doubling. */
+  private rowOfIx = new Int32Array(1024);
 
   get size(): number {
     return this.views.length;
@@ -26,21 +30,37 @@ export class DeviceTable implements ReadonlyMap<string, DeviceView> {
     return this.rowOf.has(id);
   }
 
-  /** Writes each device into its row (a new row for a new id); `rows[i]` is the row of `devices[i]`. */
+  /** Writes each device into its row (a new row for a new device); `rows[i]` is the row of `devices[i]`. */
   write(devices: readonly DeviceView[]): Int32Array {
     const rows = new Int32Array(devices.length);
-    const { views, rowOf } = this;
+    const { views } = this;
     for (let i = 0; i < devices.length; i++) {
       const d = devices[i]!;
-      let row = rowOf.get(d.id);
-      if (row === undefined) {
-        row = views.length;
-        rowOf.set(d.id, row);
-      }
+      const ix = d.ix;
+      let row = ix < this.rowOfIx.length ? this.rowOfIx[ix]! - 1 : -1;
+      if (row < 0 || views[row]!.id !== d.id) row = this.rowById(d);
       views[row] = d;
       rows[i] = row;
     }
     return rows;
+  }
+
+  /** The slow path: the device's row by id (a new row for a new id), and its slot noted for next time. */
+  private rowById(d: DeviceView): number {
+    let row = this.rowOf.get(d.id);
+    if (row === undefined) {
+      row = this.views.length;
+      this.rowOf.set(d.id, row);
+    }
+    if (Number.isInteger(d.ix) && d.ix >= 0) {
+      if (d.ix >= this.rowOfIx.length) {
+        const grown = new Int32Array(Math.max(d.ix + 1, this.rowOfIx.length * 2));
+        grown.set(this.rowOfIx);
+        this.rowOfIx = grown;
+      }
+      this.rowOfIx[d.ix] = row + 1;
+    }
+    return row;
   }
 
   forEach(fn: (value: DeviceView, key: string, map: ReadonlyMap<string, DeviceView>) => void, thisArg?: unknown) {

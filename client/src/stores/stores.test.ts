@@ -10,8 +10,10 @@ function stats(code: string, device: number, kase = 0): AreaStats {
   return areaStats(code, { device, case: kase });
 }
 
+const slots = new Map<string, number>();
 function device(id: string, status: DeviceView['status']): DeviceView {
-  return { id, type: 'bin', grid: '330106001001001', lon: 120, lat: 30, status, lastSeen: 0 };
+  const ix = slots.get(id) ?? slots.set(id, slots.size).get(id)!;
+  return { id, ix, type: 'bin', grid: '330106001001001', lon: 120, lat: 30, status, lastSeen: 0 };
 }
 
 describe('stores', () => {

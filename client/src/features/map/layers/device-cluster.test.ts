@@ -8,6 +8,7 @@ import { DEFAULT_DEVICE_SCATTER } from './device-scatter-layer';
 const STATES: DeviceStatus[] = ['online', 'offline', 'fault'];
 const device = (i: number, lon: number, lat: number, status: DeviceStatus): DeviceView => ({
   id: `d${i}`,
+  ix: i,
   type: 'smoke',
   grid: '330106007001001',
   lon,

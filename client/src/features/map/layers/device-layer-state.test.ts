@@ -9,6 +9,7 @@ import { DEFAULT_DEVICE_SCATTER } from './device-scatter-layer';
 const STATES: DeviceStatus[] = ['online', 'offline', 'fault'];
 const device = (i: number, status: DeviceStatus = 'online'): DeviceView => ({
   id: `d${i}`,
+  ix: i,
   type: 'smoke',
   grid: '330106007001001',
   lon: 120.08 + (i % 100) * 0.0005,
