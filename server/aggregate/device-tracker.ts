@@ -425,7 +425,16 @@ export class DeviceTracker {
   }
 
   view(d: DeviceRecord): DeviceView {
-    return { id: d.id, ix: d.index, type: d.type, grid: d.grid, lon: d.lon, lat: d.lat, status: d.status, lastSeen: d.lastSeen };
+    return {
+      id: d.id,
+      ix: d.index,
+      type: d.type,
+      grid: d.grid,
+      lon: d.lon,
+      lat: d.lat,
+      status: d.status,
+      lastSeen: d.lastSeen,
+    };
   }
 
   /** Map views of the devices whose grid lies in `scope` (a prefix; '*' for all), in first-seen order. */
@@ -482,7 +491,8 @@ export class DeviceTracker {
       const s = this.slotOf[i]!;
       records.set(this.u8.subarray(s * RECORD_BYTES, (s + 1) * RECORD_BYTES), i * RECORD_BYTES);
       ids[i] = this.rows[s * ROW + R_ID] as string;
-      for (let c = 1; c < ROW; c++) refs[i * (ROW - 1) + c - 1] = this.rows[s * ROW + c] as string | Record<string, number>;
+      for (let c = 1; c < ROW; c++)
+        refs[i * (ROW - 1) + c - 1] = this.rows[s * ROW + c] as string | Record<string, number>;
     }
     return {
       count: n,
@@ -512,13 +522,15 @@ export class DeviceTracker {
     const known = new Set<number>();
     for (const [key, code] of s.gridCodes) {
       const lineage = lineageOf(code);
-      if (!lineage || lineage[lineage.length - 1] !== key) throw new Error(`device snapshot grid ${code} does not match this district`);
+      if (!lineage || lineage[lineage.length - 1] !== key)
+        throw new Error(`device snapshot grid ${code} does not match this district`);
       known.add(key);
     }
     const bytes = s.records.byteOffset % 4 === 0 ? s.records : s.records.slice();
     const i32 = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
     for (let i = 0; i < s.count; i++) {
-      if (!known.has(i32[i * 16 + I_GRID]!)) throw new Error(`device snapshot: device ${s.ids[i]} is in an area the snapshot does not name`);
+      if (!known.has(i32[i * 16 + I_GRID]!))
+        throw new Error(`device snapshot: device ${s.ids[i]} is in an area the snapshot does not name`);
     }
   }
 
@@ -604,7 +616,10 @@ export class DeviceTracker {
     const metrics = o.metrics ?? EMPTY_METRICS;
     u8[at + B_TYPE] = type;
     u8[at + B_FLAGS] =
-      (o.fault ? FLAG_FAULT : 0) | (hasPos ? POS_LAST : 0) | (o.fault !== undefined ? FAULT_LAST : 0) | (o.metrics ? METRICS_LAST : 0);
+      (o.fault ? FLAG_FAULT : 0) |
+      (hasPos ? POS_LAST : 0) |
+      (o.fault !== undefined ? FAULT_LAST : 0) |
+      (o.metrics ? METRICS_LAST : 0);
     u8[at + B_GAUGE] = gaugeOf(type, metrics) + 1;
     const r = s * ROW;
     const rows = this.rows;
@@ -698,7 +713,8 @@ export class DeviceTracker {
     if (this.lineageByKey[key] === lineage) return;
     this.lineageByKey[key] = lineage;
     this.codeByKey[key] = code;
-    for (let k = 0; k < lineage.length; k++) if ((lineage[k]! + 1) * GAUGE_COUNT > this.gauges.length) this.grow(lineage[k]! + 1);
+    for (let k = 0; k < lineage.length; k++)
+      if ((lineage[k]! + 1) * GAUGE_COUNT > this.gauges.length) this.grow(lineage[k]! + 1);
   }
 
   /** Order-independent: each watch keeps the newest matching event time. */
@@ -740,7 +756,10 @@ export class DeviceTracker {
     const u8 = this.u8;
     if (u8[at + B_STATUS] === OFFLINE || u8[at + B_FLAGS]! & FLAG_QUEUED) return;
     u8[at + B_FLAGS]! |= FLAG_QUEUED;
-    this.timeouts.push(this.f64[s * STRIDE + F_LAST]! + this.timeoutByType[u8[at + B_TYPE]!]!, this.i32[s * 16 + I_INDEX]! - 1);
+    this.timeouts.push(
+      this.f64[s * STRIDE + F_LAST]! + this.timeoutByType[u8[at + B_TYPE]!]!,
+      this.i32[s * 16 + I_INDEX]! - 1,
+    );
   }
 
   private bumpStatus(s: number, delta: number): void {

@@ -5,7 +5,11 @@ import { DeviceTable, useDevicesStore } from './devices';
 
 /** The server's slot of each id (stable, as within an epoch). */
 const slots = new Map<string, number>();
-function device(id: string, status: DeviceView['status'], ix = slots.get(id) ?? slots.set(id, slots.size).get(id)!): DeviceView {
+function device(
+  id: string,
+  status: DeviceView['status'],
+  ix = slots.get(id) ?? slots.set(id, slots.size).get(id)!,
+): DeviceView {
   return { id, ix, type: 'bin', grid: '330106001001001', lon: 120, lat: 30, status, lastSeen: 0 };
 }
 
