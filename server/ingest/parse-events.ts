@@ -1,4 +1,5 @@
 import { describeIssues, ingestEventSchema, type IngestEvent } from '../../protocol';
+import { fastDeviceEvent } from './fast-device-event';
 
 /** One refused line of an ingest body: where (1-based line or array index), which field, why. */
 export interface LineError {
@@ -30,7 +31,12 @@ export function parseEventBatch(text: string): ParsedBatch {
       items = JSON.parse(trimmed);
     } catch (err) {
       out.total = 1;
-      out.errors.push({ line: 1, path: '(body)', message: `not valid JSON: ${(err as Error).message}`, reason: 'invalid_json' });
+      out.errors.push({
+        line: 1,
+        path: '(body)',
+        message: `not valid JSON: ${(err as Error).message}`,
+        reason: 'invalid_json',
+      });
       return out;
     }
     (items as unknown[]).forEach((item, i) => validateInto(out, item, i + 1));
@@ -45,7 +51,12 @@ export function parseEventBatch(text: string): ParsedBatch {
       item = JSON.parse(line);
     } catch (err) {
       out.total++;
-      out.errors.push({ line: i + 1, path: '(line)', message: `not valid JSON: ${(err as Error).message}`, reason: 'invalid_json' });
+      out.errors.push({
+        line: i + 1,
+        path: '(line)',
+        message: `not valid JSON: ${(err as Error).message}`,
+        reason: 'invalid_json',
+      });
       continue;
     }
     validateInto(out, item, i + 1);
@@ -55,6 +66,12 @@ export function parseEventBatch(text: string): ParsedBatch {
 
 function validateInto(out: ParsedBatch, item: unknown, line: number): void {
   out.total++;
+  const fast = fastDeviceEvent(item);
+  if (fast) {
+    out.events.push(fast);
+    out.lines.push(line);
+    return;
+  }
   const parsed = ingestEventSchema.safeParse(item);
   if (parsed.success) {
     out.events.push(parsed.data);
