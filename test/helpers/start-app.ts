@@ -107,6 +107,8 @@ export function followScope(socket: TestSocket, scope: string, layers: Layer[]) 
   let state: ScopeState | undefined;
   let epoch = '';
   let seq = -1;
+  /** A subscribe is on its way: deltas wait for its snapshot (a delta can come in the same read as the ack). */
+  let awaiting = false;
   const early: DeltaFrame[] = [];
   const errors: string[] = [];
   const frames: DeltaFrame[] = [];
@@ -126,7 +128,7 @@ export function followScope(socket: TestSocket, scope: string, layers: Layer[]) 
   };
   socket.on('scope:changed', (f) => {
     if (f.scope !== scope) return;
-    if (state) apply(f);
+    if (state && !awaiting) apply(f);
     else early.push(f);
   });
   return {
@@ -140,7 +142,9 @@ export function followScope(socket: TestSocket, scope: string, layers: Layer[]) 
       return seq;
     },
     async subscribe(): Promise<SnapshotFrame> {
+      awaiting = true;
       const ack = await socket.timeout(10_000).emitWithAck('scope:subscribe', { scope, layers });
+      awaiting = false;
       if (!ack.ok) throw new Error(`subscribe ${scope}: ${ack.error.message}`);
       state = ack.data.state;
       epoch = ack.data.epoch;
