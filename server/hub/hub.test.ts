@@ -22,13 +22,13 @@ function telemetry(deviceId: string, time: number, fault?: boolean): IngestEvent
 }
 
 /** A hub on a real socket.io namespace (no HTTP server, no sockets); frames are read from `onFrame`, clients modelled. */
-function rig(areasEveryTicks = 1) {
+function rig(areasEveryTicks = 1, owns?: (scope: string) => boolean) {
   const io: GridPulseServer = new Server();
   const clock = new ManualClock(NOW);
   const aggregator = new Aggregator({ areaCodes: CODES });
   aggregator.advance(NOW);
   const frames: DeltaFrame[] = [];
-  const hub = new Hub({ io: io.of('/'), aggregator, clock, epoch: 'e1', areasEveryTicks, onFrame: (f) => frames.push(f) });
+  const hub = new Hub({ io: io.of('/'), aggregator, clock, epoch: 'e1', areasEveryTicks, owns, onFrame: (f) => frames.push(f) });
   /** A client: a snapshot, then every frame of its room applied in order. */
   const client = (scope: string, layers: Layer[]) => {
     const { snapshot } = hub.open(scope, layers);
@@ -131,5 +131,24 @@ describe('Hub field-level deltas', () => {
     const series = r.frames.at(-1)!.changes.series!;
     expect(series.points).toHaveLength(1);
     expect(series.from).toBe(59);
+  });
+
+  it('a cluster node that did not own the scope for a while diffs everything once it does again', () => {
+    let owner = true;
+    const r = rig(2, () => owner);
+    const wall = r.client('*', WALL);
+    r.aggregator.apply(telemetry('s1', NOW), GRID_A1);
+    r.tick();
+    r.tick();
+    owner = false;
+    r.aggregator.apply(telemetry('s2', NOW + 300, true), GRID_B1);
+    r.tick();
+    r.tick();
+    expect(r.frames.filter((f) => f.time > NOW + 500)).toEqual([]);
+    owner = true;
+    r.tick();
+    r.tick();
+    expect(wall.follow().summary).toEqual(r.fresh('*').summary);
+    expect(wall.follow().areas).toEqual(r.fresh('*').areas);
   });
 });

@@ -1,9 +1,7 @@
 import {
-  ROOT_SCOPE,
   diffAreaStats,
   diffEventSeries,
   diffInsights,
-  inScope,
   type AreaStats,
   type CaseView,
   type DeltaFrame,
@@ -45,8 +43,6 @@ interface Room {
   summary: Held<AreaStats>;
   /** Per area in scope (layer `areas`). */
   areas: Map<string, Held<AreaStats>>;
-  /** A snapshot was given since the last areas send: the next one diffs every area in scope, not just the dirty. */
-  areasUnsettled: boolean;
   series: Held<EventSeries>;
   insights: Held<ScopeInsights>;
 }
@@ -118,8 +114,6 @@ export class Hub {
   private readonly caseGrids = new Map<string, string>();
   private ticks = 0;
   private areasSentAt = 0;
-  /** Areas changed since the last areas send. */
-  private readonly pendingAreas = new Set<string>();
 
   constructor(private readonly deps: HubDeps) {}
 
@@ -132,7 +126,7 @@ export class Hub {
     const key = roomKey(scope, layers, masked);
     let room = this.rooms.get(key);
     if (!room) {
-      room = { key, scope, layers: new Set(layers), masked, seq: 0, summary: [], areas: new Map(), areasUnsettled: false, series: [], insights: [] };
+      room = { key, scope, layers: new Set(layers), masked, seq: 0, summary: [], areas: new Map(), series: [], insights: [] };
       this.rooms.set(key, room);
     }
     const snapshot = this.snapshot(room);
@@ -141,7 +135,6 @@ export class Hub {
     room.summary = hold(room.summary, state.summary);
     if (room.layers.has('areas')) {
       for (const a of state.areas) room.areas.set(a.code, hold(room.areas.get(a.code), a));
-      room.areasUnsettled = true;
     }
     if (room.layers.has('series')) room.series = hold(room.series, state.series);
     if (room.layers.has('insights')) room.insights = hold(room.insights, state.insights);
@@ -177,8 +170,10 @@ export class Hub {
     aggregator.advance(now);
     const changes = aggregator.takeChanges();
     this.ticks++;
-    for (const code of changes.areas) this.pendingAreas.add(code);
-    const areasDue = this.ticks - this.areasSentAt >= (this.deps.areasEveryTicks ?? 1) && this.pendingAreas.size > 0;
+    // The areas beat (default once a second) diffs every part of every room against what it holds, dirty or not:
+    // the per-area stats sent only then, and a reconciliation of what moves without being marked dirty (topic
+    // weights decaying, usual values by hour of week, a cluster node taking a scope back).
+    const areasDue = this.ticks - this.areasSentAt >= (this.deps.areasEveryTicks ?? 1);
     const quiet =
       changes.areas.size === 0 && changes.series.size === 0 && changes.insights.size === 0 && changes.devices.length === 0;
     if (quiet && !areasDue && changes.cases.length === 0 && changes.removedCases.length === 0) {
@@ -188,7 +183,7 @@ export class Hub {
       const grid = this.caseGrids.get(id);
       return grid === undefined ? [] : [{ id, grid }];
     });
-    const tick = new TickParts(aggregator, changes, areasDue ? this.pendingAreas : undefined, new TickViews(aggregator, changes, this.caseGrids, removedCases));
+    const tick = new TickParts(aggregator, areasDue, new TickViews(aggregator, changes, this.caseGrids, removedCases));
     let sent = 0;
     for (const room of this.rooms.values()) {
       if (this.deps.owns && !this.deps.owns(room.scope)) continue;
@@ -200,10 +195,7 @@ export class Hub {
       this.deps.onFrame?.(frame);
       sent++;
     }
-    if (areasDue) {
-      this.areasSentAt = this.ticks;
-      this.pendingAreas.clear();
-    }
+    if (areasDue) this.areasSentAt = this.ticks;
     for (const { id } of removedCases) this.caseGrids.delete(id);
     return sent;
   }
@@ -255,22 +247,22 @@ export class Hub {
     const { scope, layers } = room;
     const out: ScopeChanges = {};
     let any = false;
-    if (changes.areas.has(scope) || !settled(room.summary)) {
+    const all = tick.areasDue;
+    if (all || changes.areas.has(scope) || !settled(room.summary)) {
       const stats = tick.stats(scope);
       const p = tick.diff(stats, room.summary, diffAreaStats);
       room.summary = [stats];
       if (p) out.summary = p;
       any ||= p !== undefined;
     }
-    if (layers.has('areas') && tick.pendingAreas) {
+    if (layers.has('areas') && all) {
       const patches = [];
-      for (const code of room.areasUnsettled ? room.areas.keys() : tick.pendingIn(scope)) {
+      for (const code of room.areas.keys()) {
         const stats = tick.stats(code);
         const p = tick.diff(stats, room.areas.get(code) ?? null, diffAreaStats);
         room.areas.set(code, [stats]);
         if (p) patches.push(p);
       }
-      room.areasUnsettled = false;
       if (patches.length > 0) {
         out.areas = patches;
         any = true;
@@ -290,14 +282,14 @@ export class Hub {
       if (removed.length > 0) out.removedCases = removed as string[];
       any ||= cases.length > 0 || removed.length > 0;
     }
-    if (layers.has('series') && (changes.series.has(scope) || !settled(room.series))) {
+    if (layers.has('series') && (all || changes.series.has(scope) || !settled(room.series))) {
       const series = tick.series(scope);
       const p = tick.diff(series, room.series, diffEventSeries);
       room.series = [series];
       if (p) out.series = p;
       any ||= p !== undefined;
     }
-    if (layers.has('insights') && (changes.insights.has(scope) || !settled(room.insights))) {
+    if (layers.has('insights') && (all || changes.insights.has(scope) || !settled(room.insights))) {
       const insights = tick.insights(scope);
       const p = tick.diff(insights, room.insights, diffInsights);
       room.insights = [insights];
@@ -322,13 +314,11 @@ class TickParts {
   private readonly seriesCache = new Map<string, EventSeries>();
   private readonly insightsCache = new Map<string, ScopeInsights>();
   private readonly diffs = new Map<object, unknown>();
-  private readonly pendingByScope = new Map<string, string[]>();
 
   constructor(
     private readonly aggregator: Aggregator,
-    readonly changes: AggregateChanges,
-    /** The areas changed since the last areas send, when this tick sends them. */
-    readonly pendingAreas: ReadonlySet<string> | undefined,
+    /** This tick is an areas beat. */
+    readonly areasDue: boolean,
     readonly views: TickViews,
   ) {}
 
@@ -348,17 +338,6 @@ class TickParts {
     let s = this.insightsCache.get(scope);
     if (!s) this.insightsCache.set(scope, (s = this.aggregator.insights(scope)!));
     return s;
-  }
-
-  /** The pending areas inside `scope` (not the scope itself: that is the summary). */
-  pendingIn(scope: string): string[] {
-    let list = this.pendingByScope.get(scope);
-    if (!list) {
-      list = [];
-      for (const code of this.pendingAreas ?? []) if (code !== scope && code !== ROOT_SCOPE && inScope(code, scope)) list.push(code);
-      this.pendingByScope.set(scope, list);
-    }
-    return list;
   }
 
   /** `diff(next, held)`, computed once per tick for a base held alone (the usual case: rooms in step share it). */
