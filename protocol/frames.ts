@@ -168,15 +168,54 @@ export interface SnapshotFrame {
   state: ScopeState;
 }
 
+/**
+ * The fields of an object that changed (DESIGN §5 deltas): a field that is itself an object is patched the same
+ * way, field by field; an array (e.g. `binFill`) or a plain value is replaced whole. Object shapes are fixed: a
+ * patch never adds or removes a field. Applying a patch to the value the client holds gives the new value.
+ */
+export type ObjectPatch<T> = {
+  [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? ObjectPatch<T[K]> : T[K];
+};
+
+/** The changed fields of one area's stats; `code` names the area (a code the client does not hold: resync). */
+export type AreaStatsPatch = ObjectPatch<Omit<AreaStats, 'code'>> & { code: string };
+
+/**
+ * The new tail of a per-bucket series. The client moves its window to `start` (dropping the buckets before it),
+ * keeps its first `from` buckets and replaces the rest with `points`. `from` 0 replaces the whole series.
+ */
+export interface WindowTail<T> {
+  start: number;
+  stepMs: number;
+  from: number;
+  points: T[];
+}
+
+/** Changed parts of the scope insights: series as tails, the short ranked lists whole. */
+export interface ScopeInsightsPatch {
+  cases24h?: WindowTail<{ new: number; closed: number }>;
+  cases7d?: WindowTail<{ new: number; closed: number }>;
+  openByCategory?: ScopeInsights['openByCategory'];
+  topics?: ScopeInsights['topics'];
+  opinion24h?: WindowTail<{ posts: number; sentiment: number | null }>;
+}
+
+/**
+ * What changed in a scope since the previous frame. Summary, areas, series and insights are patches against
+ * what the client holds (its snapshot plus every delta since, in seq order; `protocol/frame-patch.ts` applies
+ * them); devices and cases are whole views (upserts). The per-area stats (`areas`) come at most once a second
+ * by default (server option `GRIDPULSE_AREAS_MS`), the rest every tick.
+ */
 export interface ScopeChanges {
-  summary?: AreaStats;
-  areas?: AreaStats[];
+  summary?: AreaStatsPatch;
+  areas?: AreaStatsPatch[];
   devices?: DeviceView[];
   /** Cases that changed (upserts); a case that left the layer (closed more than 24 h ago) comes in `removedCases`. */
   cases?: CaseView[];
   removedCases?: string[];
-  series?: EventSeries;
-  insights?: ScopeInsights;
+  /** The per-minute event series as a tail (its `points` are the series' `counts`). */
+  series?: WindowTail<FeedCounts>;
+  insights?: ScopeInsightsPatch;
 }
 
 /** One per tick per scope when something changed; seq is consecutive within an epoch. */

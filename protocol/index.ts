@@ -6,6 +6,7 @@ export * from './demo';
 export * from './duty';
 export * from './errors';
 export * from './events.schema';
+export * from './frame-patch';
 export * from './frames';
 export * from './recording.schema';
 export * from './socket-events';

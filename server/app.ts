@@ -48,6 +48,8 @@ import { createWorld, uncountedPipeline, type World } from './world';
 export interface AppConfig {
   /** Hub tick: one delta frame per scope per tick (default 250 ms). */
   tickMs: number;
+  /** How often the per-area stats (layer `areas`) go out, ms; rounded to whole ticks (default 1000; issue #8). */
+  areasEveryMs?: number;
   ingestToken: string;
   ingestLimitBytes: number;
   /** How much event history the log keeps and a restart rebuilds from (ms of event time). */
@@ -155,6 +157,7 @@ export function createApp(deps: AppDeps): GridPulseApp {
   io.use(authMiddleware(auth, clock, refused));
   io.of(DEMO_NAMESPACE).use(authMiddleware(auth, clock, refused));
 
+  const areasEveryTicks = Math.max(1, Math.round((config.areasEveryMs ?? 1000) / config.tickMs));
   const world = createWorld({
     clock,
     district,
@@ -167,6 +170,7 @@ export function createApp(deps: AppDeps): GridPulseApp {
     isolated: false,
     heartbeatTimeoutMs: deps.heartbeatTimeoutMs,
     onFrame: () => metrics.frames.inc(),
+    areasEveryTicks,
     ...(deps.cluster
       ? {
           hubOwns: (scope: string) => clusterNode?.owns(scope) ?? false,
@@ -269,6 +273,7 @@ export function createApp(deps: AppDeps): GridPulseApp {
         pruneEveryMs: DEMO_HISTORY_MS / 4,
         isolated: true,
         heartbeatTimeoutMs: opts.heartbeatTimeoutMs,
+        areasEveryTicks,
       });
       return { ...demoWorld, dispose: () => demoDb.close() };
     },
@@ -383,8 +388,7 @@ export function createApp(deps: AppDeps): GridPulseApp {
       const every = (ms: number) => ++ticks % Math.max(1, Math.round(ms / config.tickMs)) === 0;
       timer = setInterval(() => {
         const end = metrics.tickSeconds.startTimer();
-        world.tick();
-        evaluateAlerts();
+        world.tick(evaluateAlerts);
         end();
         // A heartbeat even when nothing changed: screens tell a quiet district from a dead connection.
         if (ticks % Math.max(1, Math.round(2000 / config.tickMs)) === 0) rootNsp.local.emit('status:changed', status());

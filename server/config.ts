@@ -18,6 +18,8 @@ const configSchema = z.object({
   GRIDPULSE_SIM_DEVICES: intFrom(0, 1_000_000).default(10_000),
   GRIDPULSE_SIM_RATE: intFrom(1, 100_000).optional(),
   GRIDPULSE_TICK_MS: intFrom(20, 10_000).default(250),
+  /** Ms between two sends of the per-area stats (layer `areas`), rounded to whole ticks; the summary goes every tick. */
+  GRIDPULSE_AREAS_MS: intFrom(20, 60_000).default(1000),
   GRIDPULSE_INGEST_TOKEN: z.string().min(8, 'must be at least 8 characters').default('gridpulse-local-ingest'),
   GRIDPULSE_INGEST_LIMIT_MB: intFrom(1, 1024).default(16),
   GRIDPULSE_HISTORY_HOURS: intFrom(1, 24 * 30).default(24),

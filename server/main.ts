@@ -181,6 +181,7 @@ async function main(): Promise<void> {
     alerts: { rules, groups },
     config: {
       tickMs: config.GRIDPULSE_TICK_MS,
+      areasEveryMs: config.GRIDPULSE_AREAS_MS,
       ingestToken: config.GRIDPULSE_INGEST_TOKEN,
       ingestLimitBytes: config.GRIDPULSE_INGEST_LIMIT_MB * 1024 * 1024,
       historyMs: config.GRIDPULSE_HISTORY_HOURS * 3_600_000,

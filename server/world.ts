@@ -32,6 +32,8 @@ export interface WorldDeps {
   isolated: boolean;
   heartbeatTimeoutMs?: typeof DEFAULT_HEARTBEAT_TIMEOUT_MS;
   onFrame?: (frame: DeltaFrame) => void;
+  /** Ticks between two sends of the per-area stats (HubDeps.areasEveryTicks; default every tick). */
+  areasEveryTicks?: number;
   /** In a cluster: which scopes this node sends frames for, and room sizes across nodes (HubDeps). */
   hubOwns?: (scope: string) => boolean;
   roomSize?: (key: string) => Promise<number>;
@@ -50,8 +52,11 @@ export interface World {
   readonly pipeline: Pipeline;
   readonly eventLog: EventLog;
   readonly hub: Hub;
-  /** One hub tick (flushes the log, sends one delta per room) and, when due, log retention. Returns frames sent. */
-  tick(): number;
+  /**
+   * One hub tick (one delta per room), then the event log's flush and, when due, its retention: the frames go out
+   * before the disk write, and so does `beforeLog` (the alerts of the tick). Returns frames sent.
+   */
+  tick(beforeLog?: () => void): number;
 }
 
 export function createWorld(deps: WorldDeps): World {
@@ -77,7 +82,7 @@ export function createWorld(deps: WorldDeps): World {
     aggregator,
     clock,
     epoch,
-    beforeTick: () => eventLog.flush(),
+    areasEveryTicks: deps.areasEveryTicks,
     onFrame: deps.onFrame,
     owns: deps.hubOwns,
     localOnly: deps.isolated,
@@ -93,8 +98,12 @@ export function createWorld(deps: WorldDeps): World {
     pipeline,
     eventLog,
     hub,
-    tick() {
+    tick(beforeLog) {
       const sent = hub.tick();
+      beforeLog?.();
+      // The log is written after the frames (issue #8), in the same turn: it holds the same events a flush before
+      // the tick would have written (nothing is ingested during a tick), and a snapshot or close flushes first.
+      eventLog.flush();
       // Retention by the world's own clock: the log is bounded by event time (DESIGN §7).
       const now = clock.now();
       if (now - lastPrune >= pruneEveryMs) {

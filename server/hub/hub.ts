@@ -1,17 +1,36 @@
 import {
-  ROOT_SCOPE,
-  inScope,
+  diffAreaStats,
+  diffEventSeries,
+  diffInsights,
   type AreaStats,
   type CaseView,
   type DeltaFrame,
+  type EventSeries,
   type Layer,
   type ScopeChanges,
+  type ScopeInsights,
   type SnapshotFrame,
 } from '../../protocol';
 import type { AggregateChanges, Aggregator } from '../aggregate/aggregator';
-import { maskText } from '../auth/masking';
 import type { Clock } from '../pipeline/clock';
+import { TickViews, maskCase } from './tick-views';
 import type { GridPulseNamespace } from './types';
+
+/**
+ * What a room's clients may hold of one diffed part: each client holds one of these values (the last one sent to
+ * the room, or a snapshot given since), so the next delta is diffed against all of them. `null`: not known (too
+ * many snapshots in between), the next delta sends the part whole.
+ */
+type Held<T> = T[] | null;
+/** More snapshots than this between two sends of a part and the room's bases are forgotten (sent whole next). */
+const MAX_BASES = 4;
+
+function hold<T>(held: Held<T> | undefined, value: T): Held<T> {
+  if (held === null) return null;
+  if (held === undefined || held.length === 0) return [value];
+  if (held.includes(value)) return held;
+  return held.length >= MAX_BASES ? null : [...held, value];
+}
 
 interface Room {
   key: string;
@@ -21,6 +40,11 @@ interface Room {
   masked: boolean;
   /** Seq of the last delta sent to this room. */
   seq: number;
+  summary: Held<AreaStats>;
+  /** Per area in scope (layer `areas`). */
+  areas: Map<string, Held<AreaStats>>;
+  series: Held<EventSeries>;
+  insights: Held<ScopeInsights>;
 }
 
 export interface HubDeps {
@@ -29,8 +53,11 @@ export interface HubDeps {
   aggregator: Aggregator;
   clock: Clock;
   epoch: string;
-  /** Called at the start of every tick, before changes are collected (e.g. flush the event log). */
-  beforeTick?: () => void;
+  /**
+   * Ticks between two sends of the per-area stats (layer `areas`; default 1, every tick). What changes in between
+   * accumulates into the next send; summary, series, insights, devices and cases go every tick.
+   */
+  areasEveryTicks?: number;
   /** Called for every delta frame sent (metrics). */
   onFrame?: (frame: DeltaFrame) => void;
   /**
@@ -74,11 +101,6 @@ export function roomKey(scope: string, layers: Iterable<Layer>, masked = false):
   return `scope:${scope}|${[...new Set(layers)].sort().join(',')}${masked ? '|masked' : ''}`;
 }
 
-/** A case as a wall may show it: free text loses phone and ID numbers. */
-function maskCase(view: CaseView): CaseView {
-  return view.title === undefined ? view : { ...view, title: maskText(view.title) };
-}
-
 /**
  * The hub batches what changed into one delta frame per subscribed (scope, layers) per tick
  * (DESIGN §2, §5): snapshot on subscribe, then deltas with consecutive seq within an epoch.
@@ -90,6 +112,8 @@ export class Hub {
    * scopes that contain it (a leader never learns of another community's case ids). Entries leave on removal.
    */
   private readonly caseGrids = new Map<string, string>();
+  private ticks = 0;
+  private areasSentAt = 0;
 
   constructor(private readonly deps: HubDeps) {}
 
@@ -102,10 +126,19 @@ export class Hub {
     const key = roomKey(scope, layers, masked);
     let room = this.rooms.get(key);
     if (!room) {
-      room = { key, scope, layers: new Set(layers), masked, seq: 0 };
+      room = { key, scope, layers: new Set(layers), masked, seq: 0, summary: [], areas: new Map(), series: [], insights: [] };
       this.rooms.set(key, room);
     }
-    return { key, snapshot: this.snapshot(room) };
+    const snapshot = this.snapshot(room);
+    // The new client holds this snapshot, the room's others what was sent last: the next delta brings both along.
+    const { state } = snapshot;
+    room.summary = hold(room.summary, state.summary);
+    if (room.layers.has('areas')) {
+      for (const a of state.areas) room.areas.set(a.code, hold(room.areas.get(a.code), a));
+    }
+    if (room.layers.has('series')) room.series = hold(room.series, state.series);
+    if (room.layers.has('insights')) room.insights = hold(room.insights, state.insights);
+    return { key, snapshot };
   }
 
   /** The room key a subscription gets (the same on every node). */
@@ -131,32 +164,30 @@ export class Hub {
   /** One tick: bring the aggregates to the clock, collect changes, send one delta per room that has any. */
   tick(): number {
     const { aggregator, clock } = this.deps;
-    this.deps.beforeTick?.();
     // Every node marks its own slow sockets, also when it sends nothing itself (a cluster's other nodes do).
     this.markSlowSockets();
     const now = clock.now();
     aggregator.advance(now);
     const changes = aggregator.takeChanges();
+    this.ticks++;
+    // The areas beat (default once a second) diffs every part of every room against what it holds, dirty or not:
+    // the per-area stats sent only then, and a reconciliation of what moves without being marked dirty (topic
+    // weights decaying, usual values by hour of week, a cluster node taking a scope back).
+    const areasDue = this.ticks - this.areasSentAt >= (this.deps.areasEveryTicks ?? 1);
     const quiet =
       changes.areas.size === 0 && changes.series.size === 0 && changes.insights.size === 0 && changes.devices.length === 0;
-    if (quiet && changes.cases.length === 0 && changes.removedCases.length === 0) {
+    if (quiet && !areasDue && changes.cases.length === 0 && changes.removedCases.length === 0) {
       return 0;
     }
-    let sent = 0;
-    // Rooms overlap (a wall on `*`, leaders on their communities): compute each area's stats once per tick.
-    const stats = new Map<string, AreaStats>();
-    const statsOf = (code: string): AreaStats => {
-      let s = stats.get(code);
-      if (!s) stats.set(code, (s = aggregator.stats(code)!));
-      return s;
-    };
     const removedCases = changes.removedCases.flatMap((id) => {
       const grid = this.caseGrids.get(id);
       return grid === undefined ? [] : [{ id, grid }];
     });
+    const tick = new TickParts(aggregator, areasDue, new TickViews(aggregator, changes, this.caseGrids, removedCases));
+    let sent = 0;
     for (const room of this.rooms.values()) {
       if (this.deps.owns && !this.deps.owns(room.scope)) continue;
-      const delta = this.changesFor(room, changes, statsOf, removedCases);
+      const delta = this.changesFor(room, changes, tick);
       if (!delta) continue;
       room.seq++;
       const frame: DeltaFrame = { scope: room.scope, epoch: this.deps.epoch, seq: room.seq, time: now, changes: delta };
@@ -164,6 +195,7 @@ export class Hub {
       this.deps.onFrame?.(frame);
       sent++;
     }
+    if (areasDue) this.areasSentAt = this.ticks;
     for (const { id } of removedCases) this.caseGrids.delete(id);
     return sent;
   }
@@ -210,62 +242,113 @@ export class Hub {
     return masked ? views.map(maskCase) : views;
   }
 
-  private changesFor(
-    room: Room,
-    changes: AggregateChanges,
-    statsOf: (code: string) => AreaStats,
-    removedCases: readonly { id: string; grid: string }[],
-  ): ScopeChanges | undefined {
-    const { aggregator } = this.deps;
+  /** The room's delta for this tick; moves what the room holds to what it is sent. */
+  private changesFor(room: Room, changes: AggregateChanges, tick: TickParts): ScopeChanges | undefined {
     const { scope, layers } = room;
     const out: ScopeChanges = {};
     let any = false;
-    if (changes.areas.has(scope)) {
-      out.summary = statsOf(scope);
-      any = true;
+    const all = tick.areasDue;
+    if (all || changes.areas.has(scope) || !settled(room.summary)) {
+      const stats = tick.stats(scope);
+      const p = tick.diff(stats, room.summary, diffAreaStats);
+      room.summary = [stats];
+      if (p) out.summary = p;
+      any ||= p !== undefined;
     }
-    if (layers.has('areas')) {
-      const areas = [];
-      for (const code of changes.areas) {
-        if (code !== scope && code !== ROOT_SCOPE && inScope(code, scope)) areas.push(statsOf(code));
+    if (layers.has('areas') && all) {
+      const patches = [];
+      for (const code of room.areas.keys()) {
+        const stats = tick.stats(code);
+        const p = tick.diff(stats, room.areas.get(code) ?? null, diffAreaStats);
+        room.areas.set(code, [stats]);
+        if (p) patches.push(p);
       }
-      if (areas.length > 0) {
-        out.areas = areas;
+      if (patches.length > 0) {
+        out.areas = patches;
         any = true;
       }
     }
     if (layers.has('devices') && changes.devices.length > 0) {
-      const devices = [];
-      for (const id of changes.devices) {
-        const d = aggregator.devices.get(id);
-        if (d && inScope(d.grid, scope)) devices.push(aggregator.devices.view(d));
-      }
+      const devices = tick.views.devicesIn(scope);
       if (devices.length > 0) {
-        out.devices = devices;
+        out.devices = devices as ScopeChanges['devices'];
         any = true;
       }
     }
-    if (layers.has('cases') && (changes.cases.length > 0 || removedCases.length > 0)) {
-      let cases = [];
-      const removed = [];
-      for (const id of changes.cases) {
-        const view = aggregator.cases.view(id);
-        if (view && inScope(view.grid, scope)) cases.push(view);
-      }
-      cases = this.sentCases(cases, room.masked);
-      for (const r of removedCases) if (inScope(r.grid, scope)) removed.push(r.id);
-      if (cases.length > 0) out.cases = cases;
-      if (removed.length > 0) out.removedCases = removed;
+    if (layers.has('cases')) {
+      const cases = changes.cases.length > 0 ? tick.views.casesIn(scope, room.masked) : [];
+      const removed = changes.removedCases.length > 0 ? tick.views.removedIn(scope) : [];
+      if (cases.length > 0) out.cases = cases as CaseView[];
+      if (removed.length > 0) out.removedCases = removed as string[];
       any ||= cases.length > 0 || removed.length > 0;
     }
-    if (layers.has('series') && changes.series.has(scope)) {
-      out.series = aggregator.series(scope)!;
-      any = true;
+    if (layers.has('series') && (all || changes.series.has(scope) || !settled(room.series))) {
+      const series = tick.series(scope);
+      const p = tick.diff(series, room.series, diffEventSeries);
+      room.series = [series];
+      if (p) out.series = p;
+      any ||= p !== undefined;
     }
-    if (layers.has('insights') && changes.insights.has(scope)) {
-      out.insights = aggregator.insights(scope)!;
-      any = true;
+    if (layers.has('insights') && (all || changes.insights.has(scope) || !settled(room.insights))) {
+      const insights = tick.insights(scope);
+      const p = tick.diff(insights, room.insights, diffInsights);
+      room.insights = [insights];
+      if (p) out.insights = p;
+      any ||= p !== undefined;
     }
     return any ? out : undefined;
+  }
+}
+
+/** All the room's clients hold one known value. */
+function settled<T>(held: Held<T>): boolean {
+  return held !== null && held.length === 1;
+}
+
+/**
+ * What one tick computes once for every room: each area's stats, series and insights, and each diff against a
+ * base that several rooms hold (rooms in step hold the very same object: the value sent to them last).
+ */
+class TickParts {
+  private readonly statsCache = new Map<string, AreaStats>();
+  private readonly seriesCache = new Map<string, EventSeries>();
+  private readonly insightsCache = new Map<string, ScopeInsights>();
+  private readonly diffs = new Map<object, unknown>();
+
+  constructor(
+    private readonly aggregator: Aggregator,
+    /** This tick is an areas beat. */
+    readonly areasDue: boolean,
+    readonly views: TickViews,
+  ) {}
+
+  stats(code: string): AreaStats {
+    let s = this.statsCache.get(code);
+    if (!s) this.statsCache.set(code, (s = this.aggregator.stats(code)!));
+    return s;
+  }
+
+  series(scope: string): EventSeries {
+    let s = this.seriesCache.get(scope);
+    if (!s) this.seriesCache.set(scope, (s = this.aggregator.series(scope)!));
+    return s;
+  }
+
+  insights(scope: string): ScopeInsights {
+    let s = this.insightsCache.get(scope);
+    if (!s) this.insightsCache.set(scope, (s = this.aggregator.insights(scope)!));
+    return s;
+  }
+
+  /** `diff(next, held)`, computed once per tick for a base held alone (the usual case: rooms in step share it). */
+  diff<T extends object, P>(next: T, held: Held<T>, diff: (next: T, bases: readonly T[]) => P | undefined): P | undefined {
+    if (held === null) return diff(next, []);
+    if (held.length !== 1) return diff(next, held);
+    const base = held[0]!;
+    if (base === next) return undefined;
+    if (this.diffs.has(base)) return this.diffs.get(base) as P | undefined;
+    const p = diff(next, held);
+    this.diffs.set(base, p);
+    return p;
   }
 }

@@ -88,7 +88,9 @@ function screen(url: string, token?: string) {
       return subscribe();
     }
     state.seq = f.seq;
-    if (f.changes.summary) state.devices = f.changes.summary.devices.total;
+    // A field-level patch: the total is there when it changed.
+    const total = f.changes.summary?.devices?.total;
+    if (total !== undefined) state.devices = total;
   });
   return { socket, state };
 }

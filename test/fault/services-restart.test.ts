@@ -66,7 +66,9 @@ function watchDevices(socket: TestSocket) {
   socket.on('scope:changed', (f: DeltaFrame) => {
     if (f.epoch !== s.epoch || f.seq !== s.seq + 1) return subscribe();
     s.seq = f.seq;
-    if (f.changes.summary) s.devices = f.changes.summary.devices.total;
+    // A field-level patch: the total is there when it changed.
+    const total = f.changes.summary?.devices?.total;
+    if (total !== undefined) s.devices = total;
   });
   subscribe();
   return s;

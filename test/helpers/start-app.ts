@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, DeltaFrame, ServerToClientEvents } from '../../protocol';
+import { applyScopeChanges, type ClientToServerEvents, type DeltaFrame, type Layer, type ScopeState, type ServerToClientEvents, type SnapshotFrame } from '../../protocol';
 import { createApp, type AppConfig, type AppDeps, type GridPulseApp } from '../../server/app';
 import type { Feed } from '../../server/feeds/feed';
 import { ManualClock, type Clock } from '../../server/pipeline/clock';
@@ -94,6 +94,75 @@ export function frameCollector(socket: TestSocket) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no matching frame in time')), timeoutMs);
         waiters.push({ test, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+      });
+    },
+  };
+}
+
+/**
+ * Follows one scope subscription as a client does: the snapshot, then each delta in seq order patched in
+ * (protocol/frame-patch.ts). A gap, a new epoch or a patch that does not fit is recorded in `errors`, never skipped.
+ */
+export function followScope(socket: TestSocket, scope: string, layers: Layer[]) {
+  let state: ScopeState | undefined;
+  let epoch = '';
+  let seq = -1;
+  /** A subscribe is on its way: deltas wait for its snapshot (a delta can come in the same read as the ack). */
+  let awaiting = false;
+  const early: DeltaFrame[] = [];
+  const errors: string[] = [];
+  const frames: DeltaFrame[] = [];
+  const waiters: (() => void)[] = [];
+  const apply = (f: DeltaFrame) => {
+    if (f.epoch !== epoch) return void errors.push(`epoch ${f.epoch} after ${epoch}`);
+    if (f.seq <= seq) return;
+    if (f.seq !== seq + 1) return void errors.push(`gap: seq ${f.seq} after ${seq}`);
+    seq = f.seq;
+    try {
+      state = applyScopeChanges(state!, f.changes);
+    } catch (err) {
+      errors.push(`seq ${f.seq}: ${(err as Error).message}`);
+    }
+    frames.push(f);
+    for (const w of waiters.splice(0)) w();
+  };
+  socket.on('scope:changed', (f) => {
+    if (f.scope !== scope) return;
+    if (state && !awaiting) apply(f);
+    else early.push(f);
+  });
+  return {
+    frames,
+    errors,
+    get state(): ScopeState {
+      if (!state) throw new Error('not subscribed yet');
+      return state;
+    },
+    get seq() {
+      return seq;
+    },
+    async subscribe(): Promise<SnapshotFrame> {
+      awaiting = true;
+      const ack = await socket.timeout(10_000).emitWithAck('scope:subscribe', { scope, layers });
+      awaiting = false;
+      if (!ack.ok) throw new Error(`subscribe ${scope}: ${ack.error.message}`);
+      state = ack.data.state;
+      epoch = ack.data.epoch;
+      seq = ack.data.seq;
+      for (const f of early.splice(0)) apply(f);
+      return ack.data;
+    },
+    /** Resolves with the state once `test` holds (checked after every delta). */
+    until(test: (s: ScopeState) => boolean, timeoutMs = 5000): Promise<ScopeState> {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`state not reached in ${timeoutMs} ms (errors: ${errors.join('; ') || 'none'})`)), timeoutMs);
+        const check = () => {
+          if (state && test(state)) {
+            clearTimeout(timer);
+            resolve(state);
+          } else waiters.push(check);
+        };
+        check();
       });
     },
   };

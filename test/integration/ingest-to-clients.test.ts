@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AckResult, SnapshotFrame } from '../../protocol';
 import { COMMUNITY_A, GRIDS, pointInGrid } from '../fixtures/tiny-district';
-import { T0, connectClient, frameCollector, ingest, ndjson, startApp, type RunningApp, type TestSocket } from '../helpers/start-app';
+import { T0, connectClient, followScope, frameCollector, ingest, ndjson, startApp, type RunningApp, type TestSocket } from '../helpers/start-app';
 
 function heartbeat(n: number, grid: number) {
   return { kind: 'device.heartbeat', id: `hb-${n}`, source: 'test', time: T0 - 1000, deviceId: `dev-${n}`, deviceType: 'smoke', ...pointInGrid(grid) };
@@ -29,14 +29,15 @@ describe('HTTP ingest → aggregate → hub → two socket.io clients', () => {
     const leader = await connectClient(app.url);
     sockets.push(wall, leader);
     const wallFrames = frameCollector(wall);
-    const leaderFrames = frameCollector(leader);
+    const layers = ['areas', 'devices', 'series'] as const;
+    const wallState = followScope(wall, '*', [...layers]);
+    const leaderState = followScope(leader, COMMUNITY_A, [...layers]);
 
-    const wallSnap = await subscribe(wall, '*');
-    const leaderSnap = await subscribe(leader, COMMUNITY_A);
-    if (!wallSnap.ok || !leaderSnap.ok) throw new Error('subscribe failed');
-    expect(wallSnap.data.state.summary.events5m).toEqual({ device: 0, case: 0, opinion: 0 });
-    expect(wallSnap.data.state.areas.map((a) => a.code)).toContain(GRIDS[3]);
-    expect(leaderSnap.data.state.areas.map((a) => a.code).sort()).toEqual([GRIDS[0], GRIDS[1]]);
+    const wallSnap = await wallState.subscribe();
+    const leaderSnap = await leaderState.subscribe();
+    expect(wallSnap.state.summary.events5m).toEqual({ device: 0, case: 0, opinion: 0 });
+    expect(wallSnap.state.areas.map((a) => a.code)).toContain(GRIDS[3]);
+    expect(leaderSnap.state.areas.map((a) => a.code).sort()).toEqual([GRIDS[0], GRIDS[1]]);
 
     // 3 device heartbeats in community A (grid 0), 2 in community B (grid 2), 1 case in grid 1, 1 bad line.
     const events = [heartbeat(1, 0), heartbeat(2, 0), heartbeat(3, 0), heartbeat(4, 2), heartbeat(5, 2)];
@@ -50,27 +51,36 @@ describe('HTTP ingest → aggregate → hub → two socket.io clients', () => {
     expect(res.body).toMatchObject({ accepted: 6, rejected: 1, duplicates: 0 });
     expect((res.body.errors as { line: number }[])[0]!.line).toBe(7);
 
-    const wallDelta = await wallFrames.next((f) => f.changes.summary?.events5m.device === 5);
-    expect(wallDelta.seq).toBe(wallSnap.data.seq + 1);
-    expect(wallDelta.epoch).toBe(wallSnap.data.epoch);
-    expect(wallDelta.changes.summary).toMatchObject({ code: '*', events5m: { device: 5, case: 1, opinion: 0 } });
-    expect(wallDelta.changes.summary!.devices).toEqual({ total: 5, online: 5, offline: 0, fault: 0 });
-    const grid0 = wallDelta.changes.areas!.find((a) => a.code === GRIDS[0]);
-    expect(grid0?.events5m.device).toBe(3);
+    // The first delta: the next seq, the changed summary fields only (field-level patch), the devices whole.
+    const wallDelta = await wallFrames.next((f) => f.changes.summary?.events5m?.device === 5);
+    expect(wallDelta.seq).toBe(wallSnap.seq + 1);
+    expect(wallDelta.epoch).toBe(wallSnap.epoch);
+    expect(wallDelta.changes.summary).toMatchObject({ code: '*', events5m: { device: 5, case: 1 } });
+    expect(wallDelta.changes.summary!.events5m).not.toHaveProperty('opinion');
+    expect(wallDelta.changes.summary!.devices).toEqual({ total: 5, online: 5 });
     expect(wallDelta.changes.devices).toHaveLength(5);
+    // What the wall holds after the deltas; the per-area stats come on their own (slower) beat.
+    const wallNow = await wallState.until((s) => s.areas.find((a) => a.code === GRIDS[0])?.events5m.device === 3);
+    expect(wallNow.summary.events5m).toEqual({ device: 5, case: 1, opinion: 0 });
+    expect(wallNow.summary.devices).toEqual({ total: 5, online: 5, offline: 0, fault: 0 });
 
-    const leaderDelta = await leaderFrames.next((f) => f.changes.summary !== undefined);
-    expect(leaderDelta.seq).toBe(leaderSnap.data.seq + 1);
-    expect(leaderDelta.changes.summary).toMatchObject({ code: COMMUNITY_A, events5m: { device: 3, case: 1 } });
+    const leaderNow = await leaderState.until((s) => s.summary.events5m.device === 3 && s.areas.some((a) => a.events5m.device === 3));
+    expect(leaderNow.summary).toMatchObject({ code: COMMUNITY_A, events5m: { device: 3, case: 1 } });
     // The leader's scope never carries community B's areas or devices.
-    expect(leaderDelta.changes.areas!.every((a) => a.code.startsWith(COMMUNITY_A))).toBe(true);
-    expect(leaderDelta.changes.devices!.every((d) => d.grid.startsWith(COMMUNITY_A))).toBe(true);
+    for (const f of leaderState.frames) {
+      expect((f.changes.areas ?? []).every((a) => a.code.startsWith(COMMUNITY_A))).toBe(true);
+      expect((f.changes.devices ?? []).every((d) => d.grid.startsWith(COMMUNITY_A))).toBe(true);
+    }
+    expect(leaderNow.devices.map((d) => d.id).sort()).toEqual(['dev-1', 'dev-2', 'dev-3']);
 
     // The next batch arrives as the next seq; a duplicate id changes nothing.
+    const seqBefore = wallFrames.frames.at(-1)!.seq;
     const again = await ingest(app.url, ndjson([heartbeat(6, 1), heartbeat(1, 0)]), { 'content-encoding': 'identity' });
     expect(again.body).toMatchObject({ accepted: 1, duplicates: 1 });
-    const next = await wallFrames.next((f) => f.changes.summary?.events5m.device === 6);
-    expect(next.seq).toBe(wallDelta.seq + 1);
+    const next = await wallFrames.next((f) => f.changes.summary?.events5m?.device === 6);
+    expect(next.seq).toBe(seqBefore + 1);
+    expect(wallState.errors).toEqual([]);
+    expect(leaderState.errors).toEqual([]);
   });
 
   it('accepts gzip and JSON arrays, and answers 400 when nothing is valid and 401 without the token', async () => {
@@ -143,7 +153,8 @@ describe('cases and insights layers', () => {
     expect(view).toMatchObject({ state: 'open', status: 'reported', grid: GRIDS[2], title: '路灯不亮', closedAt: null });
     expect(view.deadline).toBeGreaterThan(T0 + 2 * 86_400_000); // help: 3 working days
     expect(opened.changes.insights?.openByCategory).toEqual([{ category: 'BJ01', open: 1 }]);
-    expect(opened.changes.summary?.cases).toMatchObject({ open: 1, new24h: 1, overdue: 0 });
+    expect(opened.changes.summary?.cases).toMatchObject({ open: 1, new24h: 1 });
+    expect(opened.changes.summary?.cases).not.toHaveProperty('overdue'); // unchanged: not sent
 
     await ingest(app.url, ndjson([{ ...report, id: 'gd-1-c', time: T0 - 1000, status: 'resolved' }]));
     const closed = await frames.next((f) => (f.changes.cases ?? []).some((c) => c.id === 'GD-1' && c.state === 'closed'));

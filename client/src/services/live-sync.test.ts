@@ -27,8 +27,9 @@ function snapshot(epoch: string, seq: number, gridEvents = 1): SnapshotFrame {
   };
 }
 
+/** A delta whose only change is the grid's device events (a field-level patch, as the hub sends it). */
 function delta(epoch: string, seq: number, gridEvents: number): DeltaFrame {
-  return { scope: '*', epoch, seq, time: 2_000, changes: { areas: [stats(GRID, gridEvents)] } };
+  return { scope: '*', epoch, seq, time: 2_000, changes: { areas: [{ code: GRID, events5m: { device: gridEvents } }] } };
 }
 
 /** A scripted transport: the test plays the server. */
@@ -202,7 +203,7 @@ describe('live sync', () => {
     await wire.ack({ ...snapshot('e1', 5), state: { ...snapshot('e1', 5).state, insights: topics('停车') } });
     expect(requested[0]).toContain('insights');
     expect(stores.insights.insights?.topics[0]?.word).toBe('停车');
-    wire.delta({ ...delta('e1', 6, 2), changes: { insights: topics('噪音') } });
+    wire.delta({ ...delta('e1', 6, 2), changes: { insights: { topics: topics('噪音').topics } } });
     expect(stores.insights.insights?.topics[0]?.word).toBe('噪音');
     wire.delta(delta('e1', 7, 3));
     expect(stores.insights.insights?.topics[0]?.word).toBe('噪音');
@@ -235,5 +236,48 @@ describe('live sync', () => {
     wire.connect();
     await wire.ack(snapshot('e1', 9));
     expect(stores.cases.list).toHaveLength(0);
+  });
+
+  it('applies field-level patches: changed fields replaced, the rest kept, series moved by their tail', async () => {
+    const { wire, stores } = setup();
+    wire.connect();
+    const snap = snapshot('e1', 5);
+    const minute = 60_000;
+    const counts = (n: number) => Array.from({ length: 3 }, (_, i) => ({ device: n + i, case: 0, opinion: 0 }));
+    await wire.ack({ ...snap, state: { ...snap.state, series: { start: 0, stepMs: minute, counts: counts(10) } } });
+    wire.delta({
+      scope: '*', epoch: 'e1', seq: 6, time: 2_000,
+      changes: {
+        summary: { code: '*', devices: { online: 0, offline: 1 }, live: { binFill: [1, 0, 0, 0, 0] } },
+        series: { start: minute, stepMs: minute, from: 1, points: [{ device: 99, case: 1, opinion: 0 }, { device: 7, case: 0, opinion: 0 }] },
+      },
+    });
+    expect(stores.connection.phase).toBe('live');
+    expect(stores.areas.summary?.devices).toEqual({ total: 1, online: 0, offline: 1, fault: 0 });
+    expect(stores.areas.summary?.live.binFill).toEqual([1, 0, 0, 0, 0]);
+    expect(stores.areas.summary?.events5m).toEqual(snap.state.summary.events5m);
+    // The window moved one minute: the held minute 1 (11) is kept, minutes 2 and 3 come from the tail.
+    expect(stores.series.series).toEqual({
+      start: minute, stepMs: minute,
+      counts: [{ device: 11, case: 0, opinion: 0 }, { device: 99, case: 1, opinion: 0 }, { device: 7, case: 0, opinion: 0 }],
+    });
+  });
+
+  it('resyncs instead of guessing when a patch names an area or field it does not hold, and changes no store', async () => {
+    const { wire, stores } = setup();
+    wire.connect();
+    await wire.ack(snapshot('e1', 5));
+    const before = stores.areas.summary;
+    wire.delta({
+      scope: '*', epoch: 'e1', seq: 6, time: 2_000,
+      changes: { summary: { code: '*', pressure: 50 }, areas: [{ code: '330106001001999', pressure: 3 }] },
+    });
+    expect(stores.connection.phase).toBe('resyncing');
+    expect(wire.pending).toHaveLength(1);
+    expect(stores.areas.summary).toBe(before);
+    await wire.ack(snapshot('e1', 6));
+    expect(stores.connection.phase).toBe('live');
+    wire.delta({ scope: '*', epoch: 'e1', seq: 7, time: 2_000, changes: { summary: { code: '*', nosuch: 1 } as never } });
+    expect(stores.connection.phase).toBe('resyncing');
   });
 });

@@ -1,4 +1,16 @@
-import type { AckResult, DeltaFrame, Layer, ServerStatus, SnapshotFrame, SubscribeRequest } from '../../../protocol';
+import {
+  FramePatchError,
+  applyAreaChanges,
+  applyEventSeries,
+  applyInsights,
+  type AckResult,
+  type DeltaFrame,
+  type Layer,
+  type ScopeChanges,
+  type ServerStatus,
+  type SnapshotFrame,
+  type SubscribeRequest,
+} from '../../../protocol';
 import type { useAreasStore } from '../stores/areas';
 import type { useCasesStore } from '../stores/cases';
 import type { useConnectionStore } from '../stores/connection';
@@ -87,14 +99,41 @@ export function startLiveSync(options: LiveSyncOptions): LiveSync {
     connection.markFrame(now(), frame.time);
   }
 
-  function applyDelta(frame: DeltaFrame) {
+  /** The patched parts of a delta, all computed before any store changes (a patch that does not fit throws). */
+  function patched(changes: ScopeChanges) {
+    const summary = stores.areas.summary;
+    const series = stores.series.series;
+    const insights = stores.insights.insights;
+    const missing = (what: string) => new FramePatchError('nothing held to patch', what);
+    if ((changes.summary || changes.areas) && !summary) throw missing('summary');
+    if (changes.series && !series) throw missing('series');
+    if (changes.insights && !insights) throw missing('insights');
+    const areas = summary ? applyAreaChanges(summary, stores.areas.byCode, changes) : undefined;
+    return {
+      summary: changes.summary ? areas?.summary : undefined,
+      areas: areas?.areas,
+      series: changes.series ? applyEventSeries(series!, changes.series) : undefined,
+      insights: changes.insights ? applyInsights(insights!, changes.insights) : undefined,
+    };
+  }
+
+  /** Applies a delta in order; false when a patch does not fit what the stores hold (the caller resyncs). */
+  function applyDelta(frame: DeltaFrame): boolean {
     const { changes } = frame;
-    stores.areas.applyChanges(changes.summary, changes.areas);
+    let next: ReturnType<typeof patched>;
+    try {
+      next = patched(changes);
+    } catch (err) {
+      if (err instanceof FramePatchError) return false;
+      throw err;
+    }
+    stores.areas.applyChanges(next.summary, next.areas);
     stores.devices.upsert(changes.devices);
-    stores.series.set(changes.series);
-    stores.insights.set(changes.insights);
+    stores.series.set(next.series);
+    stores.insights.set(next.insights);
     stores.cases?.applyChanges(changes.cases, changes.removedCases);
     connection.markFrame(now(), frame.time);
+    return true;
   }
 
   function scheduleRetry() {
@@ -122,9 +161,9 @@ export function startLiveSync(options: LiveSyncOptions): LiveSync {
         connection.setError(undefined);
         const { then, resync: again } = sequencer.acceptSnapshot(ack.data);
         applySnapshot(ack.data);
-        for (const d of then) applyDelta(d);
+        const fits = then.every((d) => applyDelta(d));
         connection.setSubscribed(true);
-        if (again) resync();
+        if (again || !fits) resync();
         else connection.setPhase('live');
       },
       (err: unknown) => {
@@ -173,8 +212,10 @@ export function startLiveSync(options: LiveSyncOptions): LiveSync {
     transport.onDelta((frame) => {
       if (frame.scope !== scope) return;
       const decision = sequencer.acceptDelta(frame);
-      if (decision.action === 'apply') for (const d of decision.frames) applyDelta(d);
-      else if (decision.action === 'resync') resync();
+      // A patch that does not fit what this screen holds is never guessed at: a fresh snapshot replaces it all.
+      if (decision.action === 'apply') {
+        if (!decision.frames.every((d) => applyDelta(d))) resync();
+      } else if (decision.action === 'resync') resync();
     }),
   ];
 

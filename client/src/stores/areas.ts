@@ -23,6 +23,7 @@ export const useAreasStore = defineStore('areas', () => {
     version.value += 1;
   }
 
+  /** Takes the stats a delta brought, already patched (live-sync applies the field-level patches). */
   function applyChanges(nextSummary: AreaStats | undefined, areas: readonly AreaStats[] | undefined) {
     if (nextSummary) summary.value = nextSummary;
     if (areas?.length) {

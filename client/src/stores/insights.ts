@@ -4,7 +4,8 @@ import type { ScopeInsights } from '../../../protocol';
 
 /**
  * Scope-level views of the subscribed scope (layer `insights`): case trends, open cases by category, hot
- * topics, opinion per hour. Each frame that carries them replaces them whole; null until the first snapshot.
+ * topics, opinion per hour. Each frame that carries them replaces them (a delta's patch already applied); null until
+ * the first snapshot.
  */
 export const useInsightsStore = defineStore('insights', () => {
   const insights = shallowRef<ScopeInsights | null>(null);
