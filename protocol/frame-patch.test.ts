@@ -211,7 +211,7 @@ describe('applyScopeChanges', () => {
   it('patches summary and areas, upserts devices and cases, drops removed cases', () => {
     const base = fc.sample(areaStats('330106001001001'), 1)[0]!;
     const summary = fc.sample(areaStats('*'), 1)[0]!;
-    const device = { id: 'd1', type: 'smoke' as const, grid: base.code, lon: 0, lat: 0, status: 'online' as const, lastSeen: 1 };
+    const device = { id: 'd1', ix: 0, type: 'smoke' as const, grid: base.code, lon: 0, lat: 0, status: 'online' as const, lastSeen: 1 };
     const state: ScopeState = {
       summary,
       areas: [base],
