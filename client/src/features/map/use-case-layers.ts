@@ -1,5 +1,5 @@
 import type * as maplibregl from 'maplibre-gl';
-import type { ShallowRef } from 'vue';
+import { watch, type ShallowRef } from 'vue';
 import { fetchCaseHexes } from '../../services/api';
 import { useCasesStore } from '../../stores/cases';
 import { useConnectionStore } from '../../stores/connection';
@@ -98,5 +98,16 @@ export function useCaseLayers(opts: { map: ShallowRef<maplibregl.Map | undefined
     }
   }
 
-  return { install, sync, refresh, dispose: () => feed.stop() };
+  // The session's world, scope or token can change under a live map (a wall that follows the demo replay).
+  const stopWatching = watch(() => connection.session, sync);
+
+  return {
+    install,
+    sync,
+    refresh,
+    dispose: () => {
+      stopWatching();
+      feed.stop();
+    },
+  };
 }
