@@ -1,6 +1,7 @@
 export * from './alerts';
 export * from './area';
 export * from './auth';
+export * from './case-hexes';
 export * from './case-taxonomy';
 export * from './demo';
 export * from './duty';

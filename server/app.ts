@@ -21,6 +21,7 @@ import { DutyService } from './duty/duty-service';
 import type { DutyStore } from './duty/duty-store';
 import { createAlertNotifier, registerAlertHandlers } from './hub/alerts.handlers';
 import { alertsRouter } from './http/alerts.routes';
+import { casesRouter } from './http/cases.routes';
 import { SqliteDutyStore } from './store/sqlite-duty-store';
 import type { AlertRuleSet } from './alerts/rules-loader';
 import type { Feed, FeedSink } from './feeds/feed';
@@ -342,6 +343,9 @@ export function createApp(deps: AppDeps): GridPulseApp {
     res.json(status());
   });
   app.use(alertsRouter({ duty: dutyApi, rejected: rejectRequest, actionLimit: limits.actions, authenticate: requirePrincipal({ auth, rejected: refused }) }));
+  // The map's case hexagons of the live world or the demo's own one (same authentication and jurisdiction).
+  const worldNamed = (name: 'live' | 'demo') => (name === 'demo' ? demo.world : world);
+  app.use(casesRouter({ world: worldNamed, authenticate: requirePrincipal({ auth, rejected: refused }), rejected: rejectRequest }));
   const countRejected = (reason: string, n: number) => metrics.rejected.inc({ reason }, n);
   app.use(ingestRouter({ pipeline: ingestTarget, rejected: countRejected, token: config.ingestToken, limitBytes: config.ingestLimitBytes }));
   const stream = streamRouter({ pipeline, token: config.ingestToken });

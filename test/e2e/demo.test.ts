@@ -84,6 +84,26 @@ describe.skipIf(skip)('demo mode in Chromium', () => {
     await wall.waitForTimeout(1000);
     await wall.screenshot({ path: 'test-results/wall-demo.png' });
 
+    // The map's case hexagons come from the demo's world, not the live one (which has no case at all).
+    await wall.locator('[data-testid="map"][data-map-loaded="true"]').waitFor({ timeout: 45_000 });
+    const hexAnswer = wall.waitForResponse((r) => r.url().includes('/api/cases/hexes'), { timeout: 30_000 });
+    await wall.evaluate(() => window.__gridpulseMapView!.setSettings({ caseMode: 'hex', caseWindow: '7d' }));
+    const answer = await hexAnswer;
+    expect(answer.status()).toBe(200);
+    expect(new URL(answer.url()).searchParams.get('world')).toBe('demo');
+    const hexes = (await answer.json()) as { world: string; cells: { weight: number }[] };
+    expect(hexes.world).toBe('demo');
+    expect(cockpit.gp.aggregator.cases.size).toBe(0);
+    expect(cockpit.gp.demo.world.aggregator.cases.size).toBeGreaterThan(0);
+    expect(hexes.cells.length).toBeGreaterThan(0);
+    await expect
+      .poll(
+        () => wall.evaluate(() => window.__gridpulseMap!.queryRenderedFeatures({ layers: ['gp-case-hex'] }).length),
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThan(0);
+    await wall.screenshot({ path: 'test-results/wall-demo-hex.png' });
+
     // The plain wall of a live server carries no mark.
     const plain = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await plain.goto(`${cockpit.url}/wall`);

@@ -15,20 +15,17 @@ interface MapProbe {
   caseLayers: string[];
 }
 
-/** Reads the map's state and drawn deck layers through the test handle. */
+/** Reads the map's state and its shown case layers (MapLibre layers, outlines left out) through the test handle. */
 async function probe(page: Page): Promise<MapProbe> {
   return page.evaluate(() => {
     const view = window.__gridpulseMapView!;
+    const m = window.__gridpulseMap!;
     const s = view.state();
-    const layers = (
-      (view.deck as unknown as { _deck?: { props: { layers: { id: string }[] } } })?._deck?.props.layers ?? []
-    ).map((l) => l.id);
-    return {
-      path: s.path,
-      deviceMode: s.deviceMode,
-      zoom: s.zoom,
-      caseLayers: layers.filter((id) => id.startsWith('gp-case')),
-    };
+    const layers = (m.getStyle().layers ?? [])
+      .filter((l) => l.id.startsWith('gp-case') && !l.id.endsWith('-outline'))
+      .filter((l) => m.getLayoutProperty(l.id, 'visibility') !== 'none')
+      .map((l) => l.id);
+    return { path: s.path, deviceMode: s.deviceMode, zoom: s.zoom, caseLayers: layers };
   });
 }
 
@@ -49,6 +46,7 @@ const settle = (page: Page) =>
   });
 
 describe.skipIf(skip)('the map in Chromium', () => {
+  let caseCount = 0;
   let cockpit: Awaited<ReturnType<typeof startCockpit>>;
   let browser: Browser;
 
@@ -58,6 +56,7 @@ describe.skipIf(skip)('the map in Chromium', () => {
     const now = Date.now();
     const grids = cockpit.district.areas.filter((a) => a.level === 'grid');
     const events: object[] = [];
+    caseCount = grids.filter((_, i) => i % 3 === 0).length;
     grids.forEach((g, i) => {
       for (let k = 0; k < 3; k++) {
         const base = {
@@ -146,13 +145,28 @@ describe.skipIf(skip)('the map in Chromium', () => {
       expect(clustered).toBeGreaterThan(0);
       await shot('street');
 
-      // Cases: heatmap, then hexagons (loaded lazily), then off; at the wall's size only (software WebGL is slow).
+      // Cases: heatmap, then hexagons (counted by the server), then off; at the wall's size only (software WebGL is slow).
       if (width === 1920) {
         await page.getByTestId('map-case-heatmap').dispatchEvent('click');
         await expect.poll(async () => (await probe(page)).caseLayers, { timeout: 30_000 }).toEqual(['gp-case-heat']);
+        await page.waitForTimeout(500);
+        await shot('cases-heat');
         await page.getByTestId('map-window-24h').dispatchEvent('click');
         await page.getByTestId('map-case-hex').dispatchEvent('click');
         await expect.poll(async () => (await probe(page)).caseLayers, { timeout: 30_000 }).toEqual(['gp-case-hex']);
+        // The hexagons are drawn, from the server's counts of the cases of the last 24 h (those in view).
+        const drawnHexes = () =>
+          page.evaluate(() =>
+            window.__gridpulseMap!.queryRenderedFeatures({ layers: ['gp-case-hex'] }).map((f) => ({
+              hex: f.properties.hex as string,
+              weight: f.properties.weight as number,
+            })),
+          );
+        await expect.poll(async () => (await drawnHexes()).length, { timeout: 30_000 }).toBeGreaterThan(0);
+        const hexes = [...new Map((await drawnHexes()).map((h) => [h.hex, h.weight])).values()];
+        const counted = hexes.reduce((a, b) => a + b, 0);
+        expect(counted).toBeGreaterThan(0);
+        expect(counted).toBeLessThanOrEqual(caseCount);
         await expect(page.getByTestId('map-legend-cases').isVisible()).resolves.toBe(true);
         await page.waitForTimeout(500);
         await shot('cases-hex');

@@ -31,6 +31,11 @@ export function useLiveSession(options: { token?: string; demo?: boolean } = {})
   // server started with `--demo`, which every page then follows.
   let namespace = options.demo || demoRequested(window.location.search) ? DEMO_NAMESPACE : '/';
   const connect = () => {
+    stores.connection.setSession({
+      world: namespace === DEMO_NAMESPACE ? 'demo' : 'live',
+      scope: '*',
+      token: () => options.token,
+    });
     sync = startLiveSync({ transport: createSocketTransport({ token: options.token, namespace }), stores });
   };
   const follow = (mode: 'live' | 'demo' | undefined) => {

@@ -9,6 +9,14 @@ import type { ServerStatus } from '../../../protocol';
  */
 export type ConnectionPhase = 'connecting' | 'live' | 'reconnecting' | 'resyncing' | 'offline';
 
+/** The world a session's socket is on (the demo replay has its own, DESIGN §9.8), its scope and token, if any. */
+export interface ConnectionSession {
+  world: 'live' | 'demo';
+  /** The area the session subscribed to. */
+  scope: string;
+  token: () => string | undefined;
+}
+
 /** No frame or status for this long while subscribed: the screen says its data may be stale. */
 export const STALE_AFTER_MS = 5_000;
 
@@ -24,6 +32,8 @@ export const useConnectionStore = defineStore('connection', () => {
   const now = ref(0);
   const resyncCount = ref(0);
   const lastError = ref<string | undefined>(undefined);
+  /** What this session's HTTP requests need: the world its socket shows and the token it connected with. */
+  const session = shallowRef<ConnectionSession | undefined>(undefined);
 
   const stale = computed(
     () =>
@@ -59,6 +69,10 @@ export const useConnectionStore = defineStore('connection', () => {
     lastError.value = message;
   }
 
+  function setSession(next: ConnectionSession | undefined) {
+    session.value = next;
+  }
+
   return {
     phase,
     status,
@@ -68,6 +82,7 @@ export const useConnectionStore = defineStore('connection', () => {
     now,
     resyncCount,
     lastError,
+    session,
     stale,
     setPhase,
     setStatus,
@@ -75,5 +90,6 @@ export const useConnectionStore = defineStore('connection', () => {
     setSubscribed,
     tick,
     setError,
+    setSession,
   };
 });

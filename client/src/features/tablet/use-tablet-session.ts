@@ -29,6 +29,7 @@ export function useTabletSession(options: { scope: string; token: () => string |
   onMounted(() => {
     if (!district.district)
       fetchDistrict(options.token()).then(district.set, (err: unknown) => district.setError(String(err)));
+    stores.connection.setSession({ world: 'live', scope: options.scope, token: options.token });
     sync = startLiveSync({
       transport: createSocketTransport({ token: options.token }),
       stores,

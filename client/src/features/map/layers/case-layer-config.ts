@@ -1,13 +1,12 @@
-/** Config of the case layers, apart from their renderers so the legend can read it without loading deck's
- * heatmap and H3 code (they live in a lazily imported chunk). */
+/** Config of the case layers (MapLibre layers under the deck overlay), apart from their layer specs. */
 export type Rgb = [number, number, number];
 
-/** Case density as a heatmap (deck.gl HeatmapLayer). Serializable; defaults below. */
+/** Case density as a heatmap (a MapLibre `heatmap` layer). Serializable; defaults below. */
 export interface CaseHeatLayerConfig {
   id: string;
   radiusPixels: number;
   intensity: number;
-  /** 0..1: densities below this fraction of the maximum are not drawn. */
+  /** 0..1: densities below this are not drawn. */
   threshold: number;
   /** Cold to hot. */
   colorRange: Rgb[];
@@ -32,11 +31,12 @@ export const DEFAULT_CASE_HEAT: Readonly<CaseHeatLayerConfig> = {
 
 export type Rgba = [number, number, number, number];
 
-/** Cases counted per H3 cell, drawn as hexagons. Serializable; defaults below. */
+/** Cases counted per H3 cell (by the server, `GET /api/cases/hexes`), drawn as MapLibre fill + outline. Serializable. */
 export interface CaseHexLayerConfig {
   id: string;
-  /** H3 resolution: 9 ≈ 0.1 km² per cell (a few blocks), 10 ≈ 15,000 m². */
+  /** H3 resolution: 9 ≈ 0.1 km² per cell (a few blocks), 10 ≈ 15,000 m²; {@link closeResolution} from zoom 16. */
   resolution: number;
+  closeResolution: number;
   /** Colour ramp from 1 case to the domain maximum. */
   colors: Rgba[];
   lineColor: Rgba;
@@ -45,6 +45,7 @@ export interface CaseHexLayerConfig {
 export const DEFAULT_CASE_HEX: Readonly<CaseHexLayerConfig> = {
   id: 'gp-case-hex',
   resolution: 9,
+  closeResolution: 10,
   colors: [
     [254, 240, 138, 150],
     [253, 186, 116, 175],

@@ -1,26 +1,5 @@
-import type { CaseView } from '../../../../../protocol';
-
-/** Which cases the case layers draw: open now, or reported in the last 24 h / 7 days. */
-export const CASE_WINDOWS = ['open', '24h', '7d'] as const;
-export type CaseWindow = (typeof CASE_WINDOWS)[number];
+export { CASE_WINDOWS, casesInWindow, caseWeight, type CaseWindow } from '../../../../../geo/case-window';
 
 /** How the cases are drawn. */
 export const CASE_MODES = ['heatmap', 'hex', 'off'] as const;
 export type CaseMode = (typeof CASE_MODES)[number];
-
-const WINDOW_MS: Record<Exclude<CaseWindow, 'open'>, number> = { '24h': 86_400_000, '7d': 7 * 86_400_000 };
-
-/**
- * The cases of a window at server time `now`. The `cases` layer holds open cases and cases closed in the last
- * 24 h, so "7 d" is every case of the layer reported in the last 7 days (older closed ones are not sent).
- */
-export function casesInWindow(cases: readonly CaseView[], window: CaseWindow, now: number): CaseView[] {
-  if (window === 'open') return cases.filter((c) => c.state !== 'closed');
-  const since = now - WINDOW_MS[window];
-  return cases.filter((c) => c.reportedAt >= since && c.reportedAt <= now);
-}
-
-/** Weight of a case in the heatmap and the hexagons: overdue cases count double. */
-export function caseWeight(c: CaseView): number {
-  return c.state === 'overdue' ? 2 : 1;
-}
