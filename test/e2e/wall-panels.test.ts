@@ -126,6 +126,17 @@ describe.skipIf(skip)('the wall panels in Chromium', () => {
   }, 60_000);
 
   it('fits every panel on the canvas at 1920×1080, 3840×2160 and 1024×768', async () => {
+    // Two more grids under pressure: the ranking's eight rows, the most it shows, must all fit (the last one
+    // used to be cut off).
+    const grids = cockpit!.district.areas.filter((a) => a.level === 'grid');
+    const more = [6, 7].map((i) => ({
+      kind: 'case.updated', id: `p-c-rank-${i}`, source: 'e2e', time: Date.now() - 500, caseId: `p-case-rank-${i}`,
+      status: 'reported', category: 'SJ0401', channel: 'patrol', urgency: 'help', title: '占道经营',
+      lon: grids[i]!.center[0], lat: grids[i]!.center[1],
+    }));
+    expect((await ingest(cockpit!.url, ndjson(more))).body).toMatchObject({ accepted: 2 });
+    const ranked = page.locator('[data-testid="grid-ranking"] li[data-code]');
+    await expect.poll(() => ranked.count(), { timeout: 10_000 }).toBe(8);
     // The wall says "stale" when frames stop: a heartbeat before each screenshot keeps them flowing.
     let beat = 0;
     const pulse = () =>
