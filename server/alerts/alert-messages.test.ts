@@ -29,7 +29,13 @@ const rule = (r: Record<string, unknown>): AlertRule =>
     value: 1,
     ...r,
   });
-const alert = (subject: AlertView['subject']) => ({ subject, value: 2, threshold: 1, count: 1, links: { devices: [], cases: [] } });
+const alert = (subject: AlertView['subject']) => ({
+  subject,
+  value: 2,
+  threshold: 1,
+  count: 1,
+  links: { devices: [], cases: [] },
+});
 
 describe('English alert words', () => {
   it('names the area in English where the district has a name, and neutrally (level and code) where not', () => {
@@ -68,7 +74,10 @@ describe('English alert words', () => {
   });
 
   it("fills a rule's own English template with the English place", () => {
-    const r = rule({ nameEn: 'Smoke alarm', message: { zh: '{area}烟感报警 {value}', en: 'Smoke at {area} ({value})' } });
+    const r = rule({
+      nameEn: 'Smoke alarm',
+      message: { zh: '{area}烟感报警 {value}', en: 'Smoke at {area} ({value})' },
+    });
     expect(alertMessages(r, alert({ type: 'area', id: G1, grid: G1 }), areaName)).toMatchObject({
       zh: '第1网格烟感报警 2',
       en: 'Smoke at Grid 1 (2)',

@@ -116,7 +116,12 @@ export async function layoutProblems(
           return undefined;
         }
         const r = el.getBoundingClientRect();
-        if (r.left < outer.left - 1 || r.top < outer.top - 1 || r.right > outer.right + 1 || r.bottom > outer.bottom + 1)
+        if (
+          r.left < outer.left - 1 ||
+          r.top < outer.top - 1 ||
+          r.right > outer.right + 1 ||
+          r.bottom > outer.bottom + 1
+        )
           problems.push(`${sel}: outside ${frame ?? 'the viewport'}`);
         for (const part of parts ? el.querySelectorAll(parts) : []) {
           const box = part.getBoundingClientRect();
