@@ -8,8 +8,8 @@
  *   npm run bench -- panels [--seconds 30] [--devices 10000]
  *
  * Prints per panel `panels.update_ms_p50|p95|max` (DESIGN §8 / issue #7: each panel update ≤ 4 ms), the worst
- * panel, and `panels.long_tasks` with the longest (the map's software rendering is most of those: reported,
- * not attributed to the panels).
+ * panel, `panels.long_tasks` with the longest, and `panels.long_frame` for the five animation frames that
+ * blocked longest, with the scripts that ran in them (Long Animation Frames API).
  */
 import type { PanelTimings } from '../client/src/components/base/panel-timing';
 import { createSimulation } from '../mock-streams/simulation';
@@ -105,6 +105,34 @@ try {
     new PerformanceObserver((list) => list.getEntries().forEach((t) => w.__longTasks.push(t.duration))).observe({
       type: 'longtask',
     });
+    // What the long tasks were: the animation frames that held one, with the scripts that ran in them (the
+    // entry point, its file, and how long it ran). A frame with none ran no script: style, layout, paint, or a
+    // main thread that waited (for the GPU process, or for a CPU).
+    const lf = window as unknown as { __longFrames: object[] };
+    lf.__longFrames = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & {
+        blockingDuration: number;
+        renderStart: number;
+        styleAndLayoutStart: number;
+        scripts: { invoker: string; sourceFunctionName: string; sourceURL: string; duration: number }[];
+      })[]) {
+        if (e.blockingDuration <= 0) continue;
+        lf.__longFrames.push({
+          ms: Math.round(e.duration),
+          blocking_ms: Math.round(e.blockingDuration),
+          render_ms: Math.round(e.startTime + e.duration - (e.renderStart || e.startTime + e.duration)),
+          scripts: e.scripts
+            .filter((s) => s.duration >= 5)
+            .map((s) => ({
+              invoker: s.invoker,
+              fn: s.sourceFunctionName || undefined,
+              file: s.sourceURL.split('/').pop() || undefined,
+              ms: Math.round(s.duration),
+            })),
+        });
+      }
+    }).observe({ type: 'long-animation-frame' });
   });
 
   const login = (await (
@@ -155,7 +183,8 @@ try {
     n += 1;
   }
 
-  const { timings, longTasks, messageMs } = await page.evaluate(() => ({
+  const { timings, longTasks, messageMs, longFrames } = await page.evaluate(() => ({
+    longFrames: (window as unknown as { __longFrames: { blocking_ms: number }[] }).__longFrames,
     messageMs: (window as unknown as { __messageMs: number[] }).__messageMs,
     timings: JSON.parse(JSON.stringify(window.__gridpulsePerf)) as Record<
       string,
@@ -192,6 +221,9 @@ try {
     longest_ms: Math.round(Math.max(0, ...longTasks)),
     seconds,
   });
+  // The five frames that blocked longest, attributed (see above).
+  for (const f of [...longFrames].sort((a, b) => b.blocking_ms - a.blocking_ms).slice(0, 5))
+    line({ metric: 'panels.long_frame', value: f.blocking_ms, unit: 'ms_blocking', ...f });
   line({ metric: 'panels.alerts_raised', value: n, unit: 'count' });
 } finally {
   await browser.close();

@@ -54,7 +54,10 @@ export interface AlertView {
   /** Stable: `<ruleId>:<subject id>:<firstSeen base 36>`. */
   id: string;
   ruleId: string;
+  /** The rule's name (zh), as the rules file gives it. */
   ruleName: string;
+  /** The rule's English name: its `nameEn` in the rules file, else its id. */
+  ruleNameEn: string;
   kind: AlertRuleKind;
   subject: AlertSubject;
   severity: Severity;

@@ -200,6 +200,7 @@ export function createApp(deps: AppDeps): GridPulseApp {
   const alerts = createAlertEngine({ rules: deps.alerts?.rules.rules ?? [], silences: deps.alerts?.rules.silences ?? [] });
   const alertInputs = aggregatorInputs(aggregator, {
     areaNames: new Map(district.areas.map((a) => [a.code, a.name])),
+    areaNamesEn: new Map(district.areas.flatMap((a) => (a.nameEn ? [[a.code, a.nameEn] as const] : []))),
     groups: deps.alerts?.groups,
   });
   const rootNsp = io.of('/');

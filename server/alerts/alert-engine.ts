@@ -98,7 +98,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
   const tracks = new Map<string, Map<string, Track>>();
   const byAlertId = new Map<string, Track>();
   const lastScan = new Map<string, number>();
-  let areaName: (code: string) => string | undefined = () => undefined;
+  let areaName: (code: string, lang: 'zh' | 'en') => string | undefined = () => undefined;
 
   const watchKey = (r: AbsenceRule) => `${r.deviceType}|${r.activity.metric}${r.activity.op}${r.activity.value}`;
 
@@ -112,8 +112,10 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       ...(links.posts !== undefined ? { posts: links.posts } : {}),
       ...(links.parts ? { parts: [...links.parts] } : {}),
     };
-    const msg = rule ? alertMessages(rule, { ...a, links: copy }, areaName) : { zh: a.ruleName, en: a.ruleName };
-    return { ...rest, message: msg.zh, messageEn: msg.en, links: copy };
+    const msg = rule
+      ? alertMessages(rule, { ...a, links: copy }, areaName)
+      : { zh: a.ruleName, en: a.ruleId, ruleNameEn: a.ruleId };
+    return { ...rest, ruleNameEn: msg.ruleNameEn, message: msg.zh, messageEn: msg.en, links: copy };
   }
 
   function setRules(next: readonly AlertRule[]): AlertChange[] {
@@ -158,7 +160,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
   }
 
   function evaluate(now: number, inputs: AlertInputs): AlertChange[] {
-    areaName = (code) => inputs.areaName(code);
+    areaName = (code, lang) => inputs.areaName(code, lang);
     if (watchesDirty) {
       const watches = new Map<string, MetricWatch>();
       for (const r of rules) {
@@ -396,7 +398,8 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
         if (!byId.has(v.ruleId) || (!v.active && v.acknowledged)) continue;
         let map = tracks.get(v.ruleId);
         if (!map) tracks.set(v.ruleId, (map = new Map()));
-        const { message: _m, messageEn: _e, ...fields } = v;
+        // Words are derived from the rule and the district on every view, never restored (older rows lack some).
+        const { ruleNameEn: _n, message: _m, messageEn: _e, ...fields } = v;
         const alert: AlertRecord = {
           ...fields,
           links: { ...v.links, devices: [...v.links.devices], cases: [...v.links.cases] },

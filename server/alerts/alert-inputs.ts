@@ -29,8 +29,8 @@ export interface BaselineFact {
 export interface AlertInputs {
   /** Area codes of a level. */
   areas(level: AreaLevelName): readonly string[];
-  /** Display name of an area, for messages. */
-  areaName(code: string): string | undefined;
+  /** Display name of an area in a language, for messages; undefined where the district has none in it. */
+  areaName(code: string, lang: 'zh' | 'en'): string | undefined;
   stats(code: string): AreaStats | undefined;
   /** Total of a measure over a window (`5m` or `1h`) in an area. */
   measure(code: string, measure: MeasureName, window: '5m' | '1h'): number;
@@ -52,6 +52,8 @@ export interface AlertInputs {
 export interface AggregatorInputsOptions {
   /** Area names by code (from the district). */
   areaNames?: ReadonlyMap<string, string>;
+  /** English area names by code, where the district has them (`nameEn`). */
+  areaNamesEn?: ReadonlyMap<string, string>;
   /** Named device groups, e.g. { elderly: [meter ids] } (personal data: the server keeps it, screens mask it). */
   groups?: Readonly<Record<string, Iterable<string>>>;
 }
@@ -71,7 +73,7 @@ export function aggregatorInputs(agg: Aggregator, opts: AggregatorInputsOptions 
         byLevel.set(level, (codes = agg.registry.codesWithin('*').filter((c) => c.length === CODE_LENGTH[level])));
       return codes;
     },
-    areaName: (code) => opts.areaNames?.get(code),
+    areaName: (code, lang) => (lang === 'en' ? opts.areaNamesEn : opts.areaNames)?.get(code),
     stats: (code) => agg.stats(code),
     measure(code, measure, window) {
       const key = keyOf(code);

@@ -1,4 +1,4 @@
-import type { AlertView } from '../../protocol';
+import { levelOfCode, type AlertView, type AreaLevel } from '../../protocol';
 import type { AlertRule } from './rule.schema';
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
@@ -28,26 +28,67 @@ function figures(rule: AlertRule, value: number, threshold: number): { value: st
 const fill = (template: string, vars: Record<string, string>) =>
   template.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
 
-/** The zh and en messages of an alert, from the rule's templates or a default per kind. */
+/** Level words for an area that has no English name: "Grid 330106007001002" rather than its Chinese name. */
+const LEVEL_EN: Readonly<Record<AreaLevel, string>> = {
+  district: 'District',
+  street: 'Street',
+  community: 'Community',
+  grid: 'Grid',
+};
+
+/** An area's English name, or a neutral form (level and code) where the district has none. */
+export function areaNameEn(code: string, areaName: (code: string, lang: 'zh' | 'en') => string | undefined): string {
+  const named = areaName(code, 'en');
+  if (named) return named;
+  const level = levelOfCode(code);
+  return level ? `${LEVEL_EN[level]} ${code}` : code;
+}
+
+/**
+ * A rule's English name: `nameEn` from the rules file, else its id (`smoke-alarm`) — never the Chinese name on
+ * an English screen.
+ */
+export function ruleNameEn(rule: Pick<AlertRule, 'id' | 'nameEn'>): string {
+  return rule.nameEn ?? rule.id;
+}
+
+/**
+ * The zh and en messages of an alert and the rule's English name, from the rule's templates or a default per
+ * kind. The English message names areas in English (or neutrally, see {@link areaNameEn}); device and case ids
+ * are the same in both.
+ */
 export function alertMessages(
   rule: AlertRule,
   a: Pick<AlertView, 'subject' | 'value' | 'threshold' | 'count' | 'links'>,
-  areaName: (code: string) => string | undefined,
-): { zh: string; en: string } {
+  areaName: (code: string, lang: 'zh' | 'en') => string | undefined,
+): { zh: string; en: string; ruleNameEn: string } {
   const f = figures(rule, a.value, a.threshold);
-  const place =
-    a.subject.type === 'area'
-      ? (areaName(a.subject.id) ?? a.subject.id)
-      : `${areaName(a.subject.grid) ?? a.subject.grid} ${a.subject.id}`;
-  const vars = { area: place, subject: a.subject.id, value: f.value, threshold: f.threshold, count: String(a.count) };
-  if (rule.message) return { zh: fill(rule.message.zh, vars), en: fill(rule.message.en, vars) };
-  const nameEn = rule.nameEn ?? rule.name;
+  const { subject } = a;
+  const placeZh =
+    subject.type === 'area'
+      ? (areaName(subject.id, 'zh') ?? subject.id)
+      : `${areaName(subject.grid, 'zh') ?? subject.grid} ${subject.id}`;
+  const placeEn =
+    subject.type === 'area' ? areaNameEn(subject.id, areaName) : `${areaNameEn(subject.grid, areaName)} ${subject.id}`;
+  const vars = { subject: subject.id, value: f.value, threshold: f.threshold, count: String(a.count) };
+  const nameEn = ruleNameEn(rule);
+  if (rule.message)
+    return {
+      zh: fill(rule.message.zh, { ...vars, area: placeZh }),
+      en: fill(rule.message.en, { ...vars, area: placeEn }),
+      ruleNameEn: nameEn,
+    };
   if (rule.kind === 'compound') {
     const n = String(a.links.parts?.length ?? 0);
-    return { zh: `${place}：${rule.name}（${n} 条关联预警）`, en: `${place}: ${nameEn} (${n} linked alerts)` };
+    return {
+      zh: `${placeZh}：${rule.name}（${n} 条关联预警）`,
+      en: `${placeEn}: ${nameEn} (${n} linked alerts)`,
+      ruleNameEn: nameEn,
+    };
   }
   return {
-    zh: `${place}：${rule.name}（当前 ${f.value}，阈值 ${f.threshold}）`,
-    en: `${place}: ${nameEn} (now ${f.value}, threshold ${f.threshold})`,
+    zh: `${placeZh}：${rule.name}（当前 ${f.value}，阈值 ${f.threshold}）`,
+    en: `${placeEn}: ${nameEn} (now ${f.value}, threshold ${f.threshold})`,
+    ruleNameEn: nameEn,
   };
 }

@@ -6,7 +6,7 @@ import { MEASURE_FEEDS, type AlertRule, type Flapping } from './rule.schema';
 export const DEFAULT_FLAPPING: Flapping = { minActive: 0, clearAfter: 0, maxChanges: 6, window: 3_600_000 };
 
 /** The live alert of a track: AlertView's fields, mutable, plus what the lifecycle needs. */
-export interface AlertRecord extends Omit<AlertView, 'message' | 'messageEn' | 'links'> {
+export interface AlertRecord extends Omit<AlertView, 'ruleNameEn' | 'message' | 'messageEn' | 'links'> {
   links: AlertLinks;
   /** When it last became active (raised or re-triggered). */
   activeSince: number;

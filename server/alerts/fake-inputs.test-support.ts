@@ -27,8 +27,9 @@ export class FakeInputs implements AlertInputs {
     return level === 'grid' ? this.grids : level === 'community' ? this.communities : ['330106007'];
   }
 
-  areaName(code: string): string | undefined {
-    return code === '330106007001001' ? '一网格' : undefined;
+  areaName(code: string, lang: 'zh' | 'en'): string | undefined {
+    if (code !== '330106007001001') return undefined;
+    return lang === 'en' ? 'Grid 1' : '一网格';
   }
 
   stats(code: string): AreaStats {

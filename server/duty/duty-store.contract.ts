@@ -22,6 +22,7 @@ export function alertFixture(id: string, over: Partial<AlertView> = {}): AlertVi
     id,
     ruleId: 'smoke-alarm',
     ruleName: '烟感报警',
+    ruleNameEn: 'Smoke alarm',
     kind: 'threshold',
     subject: { type: 'area', id: G_A, grid: G_A },
     severity: 'critical',

@@ -77,6 +77,7 @@ function alertView(id: string, severity: Severity, subject: AlertView['subject']
     id,
     ruleId: id.split(':')[0]!,
     ruleName: `规则 ${id}`,
+    ruleNameEn: `Rule ${id}`,
     kind: 'threshold',
     subject,
     severity,

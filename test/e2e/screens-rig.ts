@@ -92,39 +92,64 @@ export async function signIn(page: Page, name: string): Promise<void> {
 }
 
 /**
- * Layout problems of a page: anything wider than the viewport (a horizontal scroll), regions outside the viewport,
- * and regions that overlap each other.
+ * Layout problems of a page: anything wider than the viewport (a horizontal scroll), regions outside the viewport
+ * (or outside the `frame` element, such as the wall's scaled canvas), regions that overlap each other, and, with
+ * `parts`, anything drawn outside the region's part that holds it (cut off, or spilling over a neighbour).
  */
-export async function layoutProblems(page: Page, regions: string[]): Promise<string[]> {
-  return page.evaluate((sels) => {
-    const problems: string[] = [];
-    const w = window.innerWidth;
-    const h = window.innerHeight;
-    if (document.documentElement.scrollWidth > w + 1)
-      problems.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${w}`);
-    const boxes = sels.map((sel) => {
-      const el = document.querySelector(sel);
-      if (!el) {
-        problems.push(`${sel}: missing`);
-        return undefined;
+export async function layoutProblems(
+  page: Page,
+  regions: string[],
+  options: { frame?: string; parts?: string } = {},
+): Promise<string[]> {
+  return page.evaluate(
+    ({ sels, frame, parts }) => {
+      const problems: string[] = [];
+      if (document.documentElement.scrollWidth > window.innerWidth + 1)
+        problems.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${window.innerWidth}`);
+      const outer = frame
+        ? document.querySelector(frame)!.getBoundingClientRect()
+        : { left: 0, top: 0, right: window.innerWidth, bottom: window.innerHeight };
+      const boxes = sels.map((sel) => {
+        const el = document.querySelector(sel);
+        if (!el) {
+          problems.push(`${sel}: missing`);
+          return undefined;
+        }
+        const r = el.getBoundingClientRect();
+        if (
+          r.left < outer.left - 1 ||
+          r.top < outer.top - 1 ||
+          r.right > outer.right + 1 ||
+          r.bottom > outer.bottom + 1
+        )
+          problems.push(`${sel}: outside ${frame ?? 'the viewport'}`);
+        for (const part of parts ? el.querySelectorAll(parts) : []) {
+          const box = part.getBoundingClientRect();
+          for (const child of part.querySelectorAll('*')) {
+            const c = child.getBoundingClientRect();
+            if (c.width === 0 || c.height === 0) continue;
+            if (c.left < box.left - 1 || c.right > box.right + 1 || c.top < box.top - 1 || c.bottom > box.bottom + 1) {
+              problems.push(`${sel}: ${child.className || child.tagName} overflows ${part.className}`);
+              break;
+            }
+          }
+        }
+        return { sel, r };
+      });
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i];
+          const b = boxes[j];
+          if (!a || !b) continue;
+          const x = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+          const y = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+          if (x > 1 && y > 1) problems.push(`${a.sel} overlaps ${b.sel}`);
+        }
       }
-      const r = el.getBoundingClientRect();
-      if (r.left < -1 || r.top < -1 || r.right > w + 1 || r.bottom > h + 1)
-        problems.push(`${sel}: outside the viewport`);
-      return { sel, r };
-    });
-    for (let i = 0; i < boxes.length; i++) {
-      for (let j = i + 1; j < boxes.length; j++) {
-        const a = boxes[i];
-        const b = boxes[j];
-        if (!a || !b) continue;
-        const x = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
-        const y = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
-        if (x > 1 && y > 1) problems.push(`${a.sel} overlaps ${b.sel}`);
-      }
-    }
-    return problems;
-  }, regions);
+      return problems;
+    },
+    { sels: regions, frame: options.frame, parts: options.parts },
+  );
 }
 
 /** Text cut off inside elements that must show it whole (a label that does not fit its box). */

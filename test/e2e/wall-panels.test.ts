@@ -5,6 +5,7 @@ import type { PanelTimings } from '../../client/src/components/base/panel-timing
 import { blockExternalRequests, browserUnavailable, launchBrowser } from '../helpers/browser';
 import { startCockpit } from '../helpers/start-cockpit';
 import { ingest, ndjson } from '../helpers/start-app';
+import { layoutProblems } from './screens-rig';
 
 const skip = browserUnavailable();
 
@@ -20,47 +21,12 @@ const PANELS = [
 ];
 
 /** Every panel lies inside the canvas, its content inside the panel, and no two panels overlap. */
-async function layoutProblems(page: Page): Promise<string[]> {
-  return page.evaluate((ids) => {
-    const problems: string[] = [];
-    const stage = document.querySelector('.wall__stage')!.getBoundingClientRect();
-    const boxes = ids.map((id) => {
-      const el = document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-      if (!el) {
-        problems.push(`${id}: missing`);
-        return undefined;
-      }
-      const r = el.getBoundingClientRect();
-      if (r.left < stage.left - 1 || r.right > stage.right + 1 || r.top < stage.top - 1 || r.bottom > stage.bottom + 1) {
-        problems.push(`${id}: outside the canvas`);
-      }
-      // Anything drawn outside its panel part is cut off (or spills over a neighbour): an overflow.
-      for (const part of el.querySelectorAll<HTMLElement>('.base-panel__head, .base-panel__body')) {
-        const box = part.getBoundingClientRect();
-        for (const child of part.querySelectorAll('*')) {
-          const c = child.getBoundingClientRect();
-          if (c.width === 0 || c.height === 0) continue;
-          if (c.left < box.left - 1 || c.right > box.right + 1 || c.top < box.top - 1 || c.bottom > box.bottom + 1) {
-            problems.push(`${id}: ${child.className || child.tagName} overflows ${part.className}`);
-            break;
-          }
-        }
-      }
-      return { id, r };
-    });
-    for (let i = 0; i < boxes.length; i++) {
-      for (let j = i + 1; j < boxes.length; j++) {
-        const a = boxes[i];
-        const b = boxes[j];
-        if (!a || !b) continue;
-        const x = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
-        const y = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
-        if (x > 1 && y > 1) problems.push(`${a.id} overlaps ${b.id}`);
-      }
-    }
-    return problems;
-  }, PANELS);
-}
+const panelLayoutProblems = (page: Page) =>
+  layoutProblems(
+    page,
+    PANELS.map((id) => `[data-testid="${id}"]`),
+    { frame: '.wall__stage', parts: '.base-panel__head, .base-panel__body' },
+  );
 
 describe.skipIf(skip)('the wall panels in Chromium', () => {
   let cockpit: Awaited<ReturnType<typeof startCockpit>> | undefined;
@@ -160,6 +126,17 @@ describe.skipIf(skip)('the wall panels in Chromium', () => {
   }, 60_000);
 
   it('fits every panel on the canvas at 1920×1080, 3840×2160 and 1024×768', async () => {
+    // Two more grids under pressure: the ranking's eight rows, the most it shows, must all fit (the last one
+    // used to be cut off).
+    const grids = cockpit!.district.areas.filter((a) => a.level === 'grid');
+    const more = [6, 7].map((i) => ({
+      kind: 'case.updated', id: `p-c-rank-${i}`, source: 'e2e', time: Date.now() - 500, caseId: `p-case-rank-${i}`,
+      status: 'reported', category: 'SJ0401', channel: 'patrol', urgency: 'help', title: '占道经营',
+      lon: grids[i]!.center[0], lat: grids[i]!.center[1],
+    }));
+    expect((await ingest(cockpit!.url, ndjson(more))).body).toMatchObject({ accepted: 2 });
+    const ranked = page.locator('[data-testid="grid-ranking"] li[data-code]');
+    await expect.poll(() => ranked.count(), { timeout: 10_000 }).toBe(8);
     // The wall says "stale" when frames stop: a heartbeat before each screenshot keeps them flowing.
     let beat = 0;
     const pulse = () =>
@@ -177,7 +154,7 @@ describe.skipIf(skip)('the wall panels in Chromium', () => {
       await page.setViewportSize({ width: w, height: h });
       await page.waitForTimeout(600);
       await page.screenshot({ path: `test-results/wall-panels-${w}x${h}.png` });
-      expect(await layoutProblems(page), `${w}×${h}`).toEqual([]);
+      expect(await panelLayoutProblems(page), `${w}×${h}`).toEqual([]);
     }
     // The charts re-render for the 4K canvas: sharp text, not an upscaled bitmap.
     await page.setViewportSize({ width: 3840, height: 2160 });

@@ -73,7 +73,7 @@ const en: MessageSchema = {
     water: 'Water',
     power: 'Power',
     vsUsual: 'vs usual',
-    learning: 'learning usual',
+    learning: 'learning',
     alarms: 'Smoke alarms',
     sos: 'SOS calls',
   },

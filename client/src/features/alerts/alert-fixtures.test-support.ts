@@ -6,6 +6,7 @@ export function alertView(id: string, over: Partial<AlertView> = {}): AlertView 
     id,
     ruleId: 'smoke-alarm',
     ruleName: '烟感报警',
+    ruleNameEn: 'Smoke alarm',
     kind: 'threshold',
     subject: { type: 'area', id: '330106001001001', grid: '330106001001001' },
     severity: 'major',

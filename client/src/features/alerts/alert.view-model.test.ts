@@ -4,6 +4,8 @@ import { alertView } from './alert-fixtures.test-support';
 import {
   EMPTY_FILTER,
   actionErrorText,
+  alertMessage,
+  alertRuleName,
   countBySeverity,
   filterAlerts,
   formatAge,
@@ -101,5 +103,13 @@ describe('alert view model', () => {
 
   it('lets exactly the roles act that the server lets act', () => {
     for (const role of ROLES) expect(mayActOnAlerts(role), role).toBe(canAct(role));
+  });
+
+  it("shows the rule's and the alert's own words in the page's language, and finds alerts by either", () => {
+    const a = alertView('x', { ruleName: '烟感报警', ruleNameEn: 'Smoke alarm' });
+    expect(alertRuleName(a, 'zh-CN')).toBe('烟感报警');
+    expect(alertRuleName(a, 'en')).toBe('Smoke alarm');
+    expect(alertMessage(a, 'en-US')).toBe(a.messageEn);
+    expect(filterAlerts([a], { ...EMPTY_FILTER, text: 'smoke ALARM' }, () => '')).toEqual([a]);
   });
 });

@@ -67,7 +67,7 @@ export function filterAlerts(
       matchesState(a, f.state) &&
       (!f.area || a.subject.grid.startsWith(f.area)) &&
       (!text ||
-        [a.message, a.messageEn, a.ruleName, a.ruleId, a.subject.id, a.assignee ?? '', placeOf(a)]
+        [a.message, a.messageEn, a.ruleName, a.ruleNameEn, a.ruleId, a.subject.id, a.assignee ?? '', placeOf(a)]
           .join('\n')
           .toLowerCase()
           .includes(text)),
@@ -84,6 +84,11 @@ export function countBySeverity(alerts: readonly AlertView[]): Record<Severity, 
 /** The alert's own words in the page's language. */
 export function alertMessage(a: AlertView, locale: string): string {
   return locale.startsWith('en') ? a.messageEn : a.message;
+}
+
+/** The name of the alert's rule in the page's language. */
+export function alertRuleName(a: AlertView, locale: string): string {
+  return locale.startsWith('en') ? a.ruleNameEn : a.ruleName;
 }
 
 type Translate = (key: string, named?: Record<string, unknown>) => string;

@@ -32,6 +32,7 @@ function alert(severity: Severity, subject: AlertSubject, extra: Partial<AlertVi
     id: `r${n}:${subject.id}:x`,
     ruleId: `r${n}`,
     ruleName: `rule ${n}`,
+    ruleNameEn: `rule ${n}`,
     kind: 'threshold',
     subject,
     severity,

@@ -66,5 +66,6 @@ export function alertTip(
   const message = opts.english ? top.messageEn || top.message : top.message;
   if (message) rows.push(['', message]);
   if (m.alerts.length > 1) rows.push([t('map.tipAlerts'), String(m.alerts.length)]);
-  return { title: `${t(`map.severity.${top.severity}`)} · ${top.ruleName}`, rows };
+  const rule = opts.english ? top.ruleNameEn || top.ruleName : top.ruleName;
+  return { title: `${t(`map.severity.${top.severity}`)} · ${rule}`, rows };
 }

@@ -3,6 +3,7 @@ import { computed, ref, type ComputedRef, type ShallowRef } from 'vue';
 import type { AreaInfo } from '../../../../protocol';
 import { useAreasStore } from '../../stores/areas';
 import type { DrillStep } from './drill-state';
+import { createIntervalGate } from './interval-gate';
 import {
   choroplethFilter,
   createAreaChoroplethLayers,
@@ -18,6 +19,15 @@ import {
 import type { MapLayerSettings } from './map-settings';
 
 /**
+ * Values are written (as feature-state) at most this often. Every write repaints the whole map (about 150 draw
+ * calls; in software WebGL, on a wall PC without a GPU, that is CPU the page's main thread competes with), and
+ * with the hub's four deltas a second nearly every delta moved some area's value: measured 59 map repaints in
+ * 12 s of streaming before, 35 after (issue #7). A change in between is written when the interval ends; alert
+ * outlines and a KPI switch are not delayed.
+ */
+export const CHOROPLETH_VALUE_INTERVAL_MS = 1_000;
+
+/**
  * The area choropleth on a live map: values and alert ranks as feature-state (diffed, so a frame writes only
  * what changed), the filter following the drill focus, the colour domain following what is shown.
  */
@@ -27,6 +37,9 @@ export function useChoropleth(opts: {
   focus: ComputedRef<DrillStep | undefined>;
   lookup: ComputedRef<ReadonlyMap<string, AreaInfo>>;
   config: AreaChoroplethConfig;
+  /** Asked for a sync when values held back by {@link CHOROPLETH_VALUE_INTERVAL_MS} are due. */
+  requestSync: () => void;
+  intervalMs?: number;
 }) {
   const areas = useAreasStore();
   const { map, settings, focus, lookup } = opts;
@@ -38,6 +51,7 @@ export function useChoropleth(opts: {
   /** The KPI and domain the fill expression was last written for: a repaint of the whole map, so only on change. */
   let painted = '';
   let alertWanted = new Map<string, number>();
+  const gate = createIntervalGate(opts.intervalMs ?? CHOROPLETH_VALUE_INTERVAL_MS, opts.requestSync);
   const layerIds = () => [opts.config.id, `${opts.config.id}-outline`, `${opts.config.id}-alert`];
 
   /** Codes drawn now: the focus's children, or the focused grid itself. */
@@ -91,14 +105,16 @@ export function useChoropleth(opts: {
       if (!m || !installed) return;
       for (const id of layerIds()) m.setFilter(id, filter() as maplibregl.FilterSpecification);
     },
-    /** The KPI changed: every value is rewritten on the next sync. */
+    /** The KPI changed: every value is rewritten on the next sync, at once. */
     reset() {
       applied.clear();
       painted = '';
+      gate.open();
     },
     sync() {
       const m = map.value;
       if (!m || !installed) return;
+      if (!gate.tryPass()) return;
       const kpi = settings.kpi;
       let largest = 0;
       for (const code of shownCodes.value) {
@@ -122,6 +138,8 @@ export function useChoropleth(opts: {
       alertWanted = new Map([...(byArea ?? [])].map(([code, s]) => [code, rank(s)]));
       if (map.value && installed) writeAlerts(map.value);
     },
+    /** The map is going away: no held-back sync fires after it. */
+    stop: gate.stop,
     /** The chosen KPI of an area, formatted for a tooltip. */
     formatted(code: string): string {
       const s = areas.byCode.get(code);
