@@ -66,7 +66,11 @@ function windowOf<T>(point: fc.Arbitrary<T>, stepMs = STEP): fc.Arbitrary<Window
 }
 
 const feed = fc.record({ device: n, case: n, opinion: n });
-const eventSeries: fc.Arbitrary<EventSeries> = windowOf(feed).map((w) => ({ start: w.start, stepMs: w.stepMs, counts: w.points }));
+const eventSeries: fc.Arbitrary<EventSeries> = windowOf(feed).map((w) => ({
+  start: w.start,
+  stepMs: w.stepMs,
+  counts: w.points,
+}));
 const insights: fc.Arbitrary<ScopeInsights> = fc.record({
   cases24h: windowOf(fc.record({ new: n, closed: n }), 3_600_000),
   cases7d: windowOf(fc.record({ new: n, closed: n }), 86_400_000),
@@ -128,13 +132,20 @@ describe('area stats patches', () => {
         const b = structuredClone(a);
         b.devices.online += 1;
         b.live.binFill[2] += 1;
-        expect(diffAreaStats(b, [a])).toEqual({ code: '*', devices: { online: b.devices.online }, live: { binFill: b.live.binFill } });
+        expect(diffAreaStats(b, [a])).toEqual({
+          code: '*',
+          devices: { online: b.devices.online },
+          live: { binFill: b.live.binFill },
+        });
       }),
     );
   });
 
   it('brings every client of a room to the current stats, across A→B→A and snapshots in between', () => {
-    fc.assert(roomModel(fc.array(areaStats('330106001'), { minLength: 3, maxLength: 3 }), diffAreaStats, applyAreaPatch), { numRuns: 500 });
+    fc.assert(
+      roomModel(fc.array(areaStats('330106001'), { minLength: 3, maxLength: 3 }), diffAreaStats, applyAreaPatch),
+      { numRuns: 500 },
+    );
   });
 
   it('A→B→A with a client that joined at B: a diff against the last broadcast alone would leave it at B', () => {
@@ -149,9 +160,15 @@ describe('area stats patches', () => {
     const held = { code: 'x', pressure: 1, devices: { total: 1 } };
     expect(() => applyAreaPatch(held as never, { code: 'y', pressure: 2 } as never)).toThrow(FramePatchError);
     expect(() => applyAreaPatch(held as never, { code: 'x', nosuch: 2 } as never)).toThrow(/nosuch: no such field/);
-    expect(() => applyAreaPatch(held as never, { code: 'x', pressure: { a: 1 } } as never)).toThrow(/pressure: patches a field that is not an object/);
-    expect(() => applyAreaPatch(held as never, { code: 'x', devices: 3 } as never)).toThrow(/devices: replaces an object/);
-    expect(() => applyAreaPatch(held as never, JSON.parse('{"code":"x","__proto__":{"pressure":9}}') as never)).toThrow(FramePatchError);
+    expect(() => applyAreaPatch(held as never, { code: 'x', pressure: { a: 1 } } as never)).toThrow(
+      /pressure: patches a field that is not an object/,
+    );
+    expect(() => applyAreaPatch(held as never, { code: 'x', devices: 3 } as never)).toThrow(
+      /devices: replaces an object/,
+    );
+    expect(() => applyAreaPatch(held as never, JSON.parse('{"code":"x","__proto__":{"pressure":9}}') as never)).toThrow(
+      FramePatchError,
+    );
   });
 });
 
@@ -171,22 +188,40 @@ describe('series tails', () => {
     const a: EventSeries = { start: 0, stepMs: STEP, counts };
     // Same window, last minute grew.
     const grown = { ...a, counts: [...counts.slice(0, 59), { device: 100, case: 0, opinion: 0 }] };
-    expect(diffEventSeries(grown, [a])).toEqual({ start: 0, stepMs: STEP, from: 59, points: [{ device: 100, case: 0, opinion: 0 }] });
+    expect(diffEventSeries(grown, [a])).toEqual({
+      start: 0,
+      stepMs: STEP,
+      from: 59,
+      points: [{ device: 100, case: 0, opinion: 0 }],
+    });
     // The window moved one minute: the old 59 buckets are kept, the new one comes.
     const moved = { start: STEP, stepMs: STEP, counts: [...counts.slice(1), { device: 0, case: 0, opinion: 0 }] };
-    expect(diffEventSeries(moved, [a])).toEqual({ start: STEP, stepMs: STEP, from: 59, points: [{ device: 0, case: 0, opinion: 0 }] });
+    expect(diffEventSeries(moved, [a])).toEqual({
+      start: STEP,
+      stepMs: STEP,
+      from: 59,
+      points: [{ device: 0, case: 0, opinion: 0 }],
+    });
     expect(diffEventSeries(a, [a])).toBeUndefined();
   });
 
   it('brings every client of a room to the current series', () => {
-    fc.assert(roomModel(fc.array(eventSeries, { minLength: 3, maxLength: 3 }), diffEventSeries, applyEventSeries), { numRuns: 500 });
+    fc.assert(roomModel(fc.array(eventSeries, { minLength: 3, maxLength: 3 }), diffEventSeries, applyEventSeries), {
+      numRuns: 500,
+    });
   });
 
   it('refuses a tail that does not follow the held window', () => {
     const a: EventSeries = { start: 5 * STEP, stepMs: STEP, counts: [{ device: 1, case: 0, opinion: 0 }] };
     expect(() => applyEventSeries(a, { start: 4 * STEP, stepMs: STEP, from: 1, points: [] })).toThrow(FramePatchError);
-    expect(() => applyEventSeries(a, { start: 5 * STEP, stepMs: STEP, from: 2, points: [] })).toThrow(/keeps 2 buckets/);
-    expect(applyEventSeries(a, { start: 0, stepMs: 1, from: 0, points: [] })).toEqual({ start: 0, stepMs: 1, counts: [] });
+    expect(() => applyEventSeries(a, { start: 5 * STEP, stepMs: STEP, from: 2, points: [] })).toThrow(
+      /keeps 2 buckets/,
+    );
+    expect(applyEventSeries(a, { start: 0, stepMs: 1, from: 0, points: [] })).toEqual({
+      start: 0,
+      stepMs: 1,
+      counts: [],
+    });
   });
 });
 
@@ -199,7 +234,9 @@ describe('insights patches', () => {
       }),
       { numRuns: 500 },
     );
-    fc.assert(roomModel(fc.array(insights, { minLength: 3, maxLength: 3 }), diffInsights, applyInsights), { numRuns: 300 });
+    fc.assert(roomModel(fc.array(insights, { minLength: 3, maxLength: 3 }), diffInsights, applyInsights), {
+      numRuns: 300,
+    });
   });
 
   it('refuses an unknown part', () => {
@@ -211,7 +248,16 @@ describe('applyScopeChanges', () => {
   it('patches summary and areas, upserts devices and cases, drops removed cases', () => {
     const base = fc.sample(areaStats('330106001001001'), 1)[0]!;
     const summary = fc.sample(areaStats('*'), 1)[0]!;
-    const device = { id: 'd1', ix: 0, type: 'smoke' as const, grid: base.code, lon: 0, lat: 0, status: 'online' as const, lastSeen: 1 };
+    const device = {
+      id: 'd1',
+      ix: 0,
+      type: 'smoke' as const,
+      grid: base.code,
+      lon: 0,
+      lat: 0,
+      status: 'online' as const,
+      lastSeen: 1,
+    };
     const state: ScopeState = {
       summary,
       areas: [base],

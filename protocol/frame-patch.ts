@@ -160,24 +160,37 @@ export function diffWindow<T>(next: Windowed<T>, bases: readonly Windowed<T>[]):
 }
 
 /** `base` moved to the tail's window with the tail applied. */
-export function applyWindow<T>(base: Windowed<T>, tail: WindowTail<T>, path: string): { start: number; stepMs: number; points: T[] } {
+export function applyWindow<T>(
+  base: Windowed<T>,
+  tail: WindowTail<T>,
+  path: string,
+): { start: number; stepMs: number; points: T[] } {
   const { start, stepMs, from, points } = tail;
-  if (!Number.isInteger(from) || from < 0 || !Array.isArray(points)) throw new FramePatchError('malformed series tail', path);
+  if (!Number.isInteger(from) || from < 0 || !Array.isArray(points))
+    throw new FramePatchError('malformed series tail', path);
   if (from === 0) return { start, stepMs, points: [...points] };
   const shift = (start - base.start) / base.stepMs;
   if (stepMs !== base.stepMs || !Number.isInteger(shift) || shift < 0) {
     throw new FramePatchError(`window ${start}/${stepMs} does not follow the held ${base.start}/${base.stepMs}`, path);
   }
-  if (from > base.points.length - shift) throw new FramePatchError(`keeps ${from} buckets, the client holds ${base.points.length - shift}`, path);
+  if (from > base.points.length - shift)
+    throw new FramePatchError(`keeps ${from} buckets, the client holds ${base.points.length - shift}`, path);
   return { start, stepMs, points: [...base.points.slice(shift, shift + from), ...points] };
 }
 
-export function diffEventSeries(next: EventSeries, bases: readonly EventSeries[]): WindowTail<EventSeries['counts'][number]> | undefined {
+export function diffEventSeries(
+  next: EventSeries,
+  bases: readonly EventSeries[],
+): WindowTail<EventSeries['counts'][number]> | undefined {
   const w = (s: EventSeries) => ({ start: s.start, stepMs: s.stepMs, points: s.counts });
   return diffWindow(w(next), bases.map(w));
 }
 
-export function applyEventSeries(base: EventSeries, tail: WindowTail<EventSeries['counts'][number]>, path = 'series'): EventSeries {
+export function applyEventSeries(
+  base: EventSeries,
+  tail: WindowTail<EventSeries['counts'][number]>,
+  path = 'series',
+): EventSeries {
   const r = applyWindow({ start: base.start, stepMs: base.stepMs, points: base.counts }, tail, path);
   return { start: r.start, stepMs: r.stepMs, counts: r.points };
 }
@@ -189,7 +202,10 @@ export function diffInsights(next: ScopeInsights, bases: readonly ScopeInsights[
   const out: Record<string, unknown> = {};
   let any = false;
   for (const key of WINDOW_KEYS) {
-    const p = diffWindow<unknown>(next[key], bases.map((b) => b[key]));
+    const p = diffWindow<unknown>(
+      next[key],
+      bases.map((b) => b[key]),
+    );
     if (p) {
       out[key] = p;
       any = true;
@@ -211,7 +227,11 @@ export function applyInsights(base: ScopeInsights, patch: ScopeInsightsPatch, pa
     const where = `${path}.${key}`;
     const v = (patch as Record<string, unknown>)[key];
     if ((WINDOW_KEYS as readonly string[]).includes(key)) {
-      out[key] = applyWindow(base[key as (typeof WINDOW_KEYS)[number]] as WindowSeries<unknown>, v as WindowTail<unknown>, where);
+      out[key] = applyWindow(
+        base[key as (typeof WINDOW_KEYS)[number]] as WindowSeries<unknown>,
+        v as WindowTail<unknown>,
+        where,
+      );
     } else if ((LIST_KEYS as readonly string[]).includes(key)) {
       if (!Array.isArray(v)) throw new FramePatchError('must be a list', where);
       out[key] = v;
@@ -237,7 +257,11 @@ export function applyAreaChanges(
   return { summary: nextSummary, areas };
 }
 
-function upsert<T extends { id: string }>(list: readonly T[], changed: readonly T[] | undefined, removed: readonly string[] = []): T[] {
+function upsert<T extends { id: string }>(
+  list: readonly T[],
+  changed: readonly T[] | undefined,
+  removed: readonly string[] = [],
+): T[] {
   if (!changed?.length && !removed.length) return [...list];
   const byId = new Map(list.map((v) => [v.id, v]));
   for (const v of changed ?? []) byId.set(v.id, v);

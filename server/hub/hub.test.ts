@@ -18,7 +18,17 @@ const WALL: Layer[] = ['areas', 'series', 'insights'];
 
 let n = 0;
 function telemetry(deviceId: string, time: number, fault?: boolean): IngestEvent {
-  return { v: 1, kind: 'device.telemetry', id: `t${++n}`, source: 't', time, deviceId, deviceType: 'smoke', metrics: {}, fault };
+  return {
+    v: 1,
+    kind: 'device.telemetry',
+    id: `t${++n}`,
+    source: 't',
+    time,
+    deviceId,
+    deviceType: 'smoke',
+    metrics: {},
+    fault,
+  };
 }
 
 /** A hub on a real socket.io namespace (no HTTP server, no sockets); frames are read from `onFrame`, clients modelled. */
@@ -28,7 +38,15 @@ function rig(areasEveryTicks = 1, owns?: (scope: string) => boolean) {
   const aggregator = new Aggregator({ areaCodes: CODES });
   aggregator.advance(NOW);
   const frames: DeltaFrame[] = [];
-  const hub = new Hub({ io: io.of('/'), aggregator, clock, epoch: 'e1', areasEveryTicks, owns, onFrame: (f) => frames.push(f) });
+  const hub = new Hub({
+    io: io.of('/'),
+    aggregator,
+    clock,
+    epoch: 'e1',
+    areasEveryTicks,
+    owns,
+    onFrame: (f) => frames.push(f),
+  });
   /** A client: a snapshot, then every frame of its room applied in order. */
   const client = (scope: string, layers: Layer[]) => {
     const { snapshot } = hub.open(scope, layers);
@@ -90,7 +108,10 @@ describe('Hub field-level deltas', () => {
     expect(r.frames.at(-1)!.changes.areas).toBeUndefined();
     r.tick();
     r.tick();
-    const areas = r.frames.at(-1)!.changes.areas!.map((a) => a.code).sort();
+    const areas = r.frames
+      .at(-1)!
+      .changes.areas!.map((a) => a.code)
+      .sort();
     expect(areas).toEqual([STREET, A, B, GRID_A1, GRID_B1].sort());
     expect(wall.follow().areas).toEqual(r.fresh('*').areas);
     const before = r.frames.length;
@@ -118,8 +139,18 @@ describe('Hub field-level deltas', () => {
     const dev = (scope: string) => byScope.get(scope)!.devices!.find((d) => d.id === 's1')!;
     expect(dev(A)).toBe(dev(STREET));
     expect(byScope.get(A)!.devices!.map((d) => d.id)).toEqual(['s1']);
-    expect(byScope.get(STREET)!.devices!.map((d) => d.id).sort()).toEqual(['s1', 's2']);
-    for (const [c, scope] of [[wall, '*'], [leader, A], [street, STREET]] as const) expect(c.follow().summary).toEqual(r.fresh(scope).summary);
+    expect(
+      byScope
+        .get(STREET)!
+        .devices!.map((d) => d.id)
+        .sort(),
+    ).toEqual(['s1', 's2']);
+    for (const [c, scope] of [
+      [wall, '*'],
+      [leader, A],
+      [street, STREET],
+    ] as const)
+      expect(c.follow().summary).toEqual(r.fresh(scope).summary);
   });
 
   it('sends nothing when nothing changed, and the event series as a short tail', () => {

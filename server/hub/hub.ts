@@ -18,8 +18,8 @@ import type { GridPulseNamespace } from './types';
 
 /**
  * What a room's clients may hold of one diffed part: each client holds one of these values (the last one sent to
- * the room, or a snapshot given since), so the next delta is diffed against all of them. `null`: not known (too
- * many snapshots in between), the next delta sends the part whole.
+ * the room, or a snapshot given since), so the next delta is diffed against all of them. Empty: no client yet.
+ * `null`: not known (too many snapshots in between), the next delta sends the part whole.
  */
 type Held<T> = T[] | null;
 /** More snapshots than this between two sends of a part and the room's bases are forgotten (sent whole next). */
@@ -54,8 +54,9 @@ export interface HubDeps {
   clock: Clock;
   epoch: string;
   /**
-   * Ticks between two sends of the per-area stats (layer `areas`; default 1, every tick). What changes in between
-   * accumulates into the next send; summary, series, insights, devices and cases go every tick.
+   * Ticks between two sends of the per-area stats (layer `areas`; default 1, every tick): each send diffs every
+   * area against what the room holds, so what changed in between is in it. Summary, series, insights, devices and
+   * cases go every tick.
    */
   areasEveryTicks?: number;
   /** Called for every delta frame sent (metrics). */

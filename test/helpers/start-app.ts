@@ -1,6 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
-import { applyScopeChanges, type ClientToServerEvents, type DeltaFrame, type Layer, type ScopeState, type ServerToClientEvents, type SnapshotFrame } from '../../protocol';
+import {
+  applyScopeChanges,
+  type ClientToServerEvents,
+  type DeltaFrame,
+  type Layer,
+  type ScopeState,
+  type ServerToClientEvents,
+  type SnapshotFrame,
+} from '../../protocol';
 import { createApp, type AppConfig, type AppDeps, type GridPulseApp } from '../../server/app';
 import type { Feed } from '../../server/feeds/feed';
 import { ManualClock, type Clock } from '../../server/pipeline/clock';
@@ -155,7 +163,10 @@ export function followScope(socket: TestSocket, scope: string, layers: Layer[]) 
     /** Resolves with the state once `test` holds (checked after every delta). */
     until(test: (s: ScopeState) => boolean, timeoutMs = 5000): Promise<ScopeState> {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`state not reached in ${timeoutMs} ms (errors: ${errors.join('; ') || 'none'})`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`state not reached in ${timeoutMs} ms (errors: ${errors.join('; ') || 'none'})`)),
+          timeoutMs,
+        );
         const check = () => {
           if (state && test(state)) {
             clearTimeout(timer);

@@ -8,11 +8,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Layer, ScopeState } from '../../protocol';
 import type { ManualClock } from '../../server/pipeline/clock';
 import { COMMUNITY_A, GRIDS, pointInGrid } from '../fixtures/tiny-district';
-import { connectClient, followScope, ingest, ndjson, startApp, type RunningApp, type TestSocket } from '../helpers/start-app';
+import {
+  connectClient,
+  followScope,
+  ingest,
+  ndjson,
+  startApp,
+  type RunningApp,
+  type TestSocket,
+} from '../helpers/start-app';
 
 const TYPES = ['access', 'parking', 'water', 'power', 'bin', 'smoke', 'wearable', 'camera'] as const;
 const METRIC: Record<(typeof TYPES)[number], string> = {
-  access: 'opened', parking: 'occupied', water: 'flow_m3', power: 'kwh', bin: 'fill', smoke: 'smoke', wearable: 'sos', camera: 'fps',
+  access: 'opened',
+  parking: 'occupied',
+  water: 'flow_m3',
+  power: 'kwh',
+  bin: 'fill',
+  smoke: 'smoke',
+  wearable: 'sos',
+  camera: 'fps',
 };
 const TEXTS = ['小区停车位太少，晚上停车难', '电梯坏了三天没人修', '社区志愿者服务很好', '垃圾桶满了没人清理'];
 const STATUSES = ['reported', 'assigned', 'in_progress', 'resolved', 'closed', 'reopened'] as const;
@@ -30,12 +45,20 @@ function batch(rand: Rng, now: number, n: number, k: number): object[] {
       const deviceId = `dev-${type}-${d}`;
       // A device and a case stay in their grid (one that moves out of a scope is another matter).
       const where = pointInGrid(d % GRIDS.length);
-      if (roll < 25) out.push({ kind: 'device.heartbeat', id, source: 't', time, deviceId, deviceType: type, ...where });
+      if (roll < 25)
+        out.push({ kind: 'device.heartbeat', id, source: 't', time, deviceId, deviceType: type, ...where });
       else {
         const fault = rand.nextInt(0, 9) === 0 ? rand.nextInt(0, 1) === 0 : undefined;
         out.push({
-          kind: 'device.telemetry', id, source: 't', time, deviceId, deviceType: type, ...where,
-          metrics: { [METRIC[type]]: rand.nextInt(0, 100) / 100 }, ...(fault === undefined ? {} : { fault }),
+          kind: 'device.telemetry',
+          id,
+          source: 't',
+          time,
+          deviceId,
+          deviceType: type,
+          ...where,
+          metrics: { [METRIC[type]]: rand.nextInt(0, 100) / 100 },
+          ...(fault === undefined ? {} : { fault }),
         });
       }
     } else if (roll < 88) {
@@ -43,13 +66,29 @@ function batch(rand: Rng, now: number, n: number, k: number): object[] {
       const caseId = `C-${c}`;
       const where = pointInGrid(c % GRIDS.length);
       out.push({
-        kind: 'case.updated', id, source: '12345', time, caseId, status: STATUSES[rand.nextInt(0, STATUSES.length - 1)],
-        category: ['0101', '0201', '0302'][rand.nextInt(0, 2)], channel: 'hotline', urgency: 'normal',
-        title: `案件 ${caseId} 联系 13812345678`, ...where,
+        kind: 'case.updated',
+        id,
+        source: '12345',
+        time,
+        caseId,
+        status: STATUSES[rand.nextInt(0, STATUSES.length - 1)],
+        category: ['0101', '0201', '0302'][rand.nextInt(0, 2)],
+        channel: 'hotline',
+        urgency: 'normal',
+        title: `案件 ${caseId} 联系 13812345678`,
+        ...where,
       });
     } else {
       const where = pointInGrid(rand.nextInt(0, GRIDS.length - 1));
-      out.push({ kind: 'opinion.post', id, source: 'weibo', time, channel: 'social', text: TEXTS[rand.nextInt(0, TEXTS.length - 1)]!, ...where });
+      out.push({
+        kind: 'opinion.post',
+        id,
+        source: 'weibo',
+        time,
+        channel: 'social',
+        text: TEXTS[rand.nextInt(0, TEXTS.length - 1)]!,
+        ...where,
+      });
     }
   }
   return out;
@@ -137,7 +176,9 @@ describe('clients following field-level deltas', () => {
     // The deltas really were partial: some area patch left fields out, and some series came as a short tail.
     const frames = followers.flatMap((x) => x.f.frames);
     expect(frames.some((fr) => (fr.changes.areas ?? []).some((a) => !('live' in a)))).toBe(true);
-    expect(frames.some((fr) => fr.changes.series && fr.changes.series.from > 0 && fr.changes.series.points.length < 10)).toBe(true);
+    expect(
+      frames.some((fr) => fr.changes.series && fr.changes.series.from > 0 && fr.changes.series.points.length < 10),
+    ).toBe(true);
   });
 });
 

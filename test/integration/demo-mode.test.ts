@@ -138,7 +138,11 @@ describe('demo mode over /demo, isolated from the live world', () => {
 
     // Delta frames arrive with growing device counts.
     const totals = () =>
-      frames.flatMap((f) => (f.epoch === firstEpoch && f.changes.summary?.devices?.total !== undefined ? [f.changes.summary.devices.total] : []));
+      frames.flatMap((f) =>
+        f.epoch === firstEpoch && f.changes.summary?.devices?.total !== undefined
+          ? [f.changes.summary.devices.total]
+          : [],
+      );
     await until('device counts to grow', () => {
       const t = totals();
       return t.length >= 3 && t.at(-1)! > t[0]! ? t : undefined;
