@@ -31,7 +31,7 @@ export interface WorldDeps {
    */
   isolated: boolean;
   heartbeatTimeoutMs?: typeof DEFAULT_HEARTBEAT_TIMEOUT_MS;
-  onFrame?: (frame: DeltaFrame) => void;
+  onFrame?: (frame: DeltaFrame, key: string) => void;
   /** In a cluster: which scopes this node sends frames for, and room sizes across nodes (HubDeps). */
   hubOwns?: (scope: string) => boolean;
   roomSize?: (key: string) => Promise<number>;

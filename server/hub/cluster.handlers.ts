@@ -1,5 +1,6 @@
-import type { ApiError, DutyKpis, Layer, SnapshotFrame } from '../../protocol';
-import type { ClusterNode } from '../cluster/cluster-node';
+import { LAYERS, type ApiError, type DeltaFrame, type DutyKpis, type Layer, type SnapshotFrame } from '../../protocol';
+import type { ClusterNode, PartitionMap } from '../cluster/cluster-node';
+import { SpanningCoordinator, followKey } from '../cluster/spanning';
 import type { DutyService } from '../duty/duty-service';
 import type { Hub } from './hub';
 import type { ClusterDutyRequest, GridPulseServer } from './types';
@@ -20,8 +21,29 @@ export interface ClusterHandlerDeps {
   hub: Hub;
   /** This node's duty service (authoritative for the partitions it owns). */
   duty: DutyService;
+  /** The district's streets (the partitions), and the areas inside a scope (the aggregator's registry). */
+  partitions: PartitionMap;
+  codesWithin(scope: string): string[];
+  /** Publishes a fact about this node with its liveness (the epoch of its spanning frames). */
+  publish(info: Record<string, string>): void;
+  now(): number;
   /** How long to wait for another node's answer (ms). */
   timeoutMs?: number;
+  log?(line: string): void;
+}
+
+export interface ClusterHandlers {
+  open: (scope: string, layers: Layer[], masked: boolean) => Promise<{ key: string; snapshot: SnapshotFrame } | ApiError>;
+  duty: DutyApi;
+  /** The hub sent a frame to room `key` (this node owns its scope): a street's full-layer frames feed the coordinator. */
+  onFrame(frame: DeltaFrame, key: string): void;
+  /** Once per tick, after the hub's: the coordinator sends the spanning rooms' frames. */
+  tick(): number;
+  /** Whether the hub keeps room `key` with no socket in it (a street's full-layer room the coordinator follows). */
+  keeps(key: string): boolean;
+  /** Forgets spanning rooms nobody is in. */
+  prune(size: (key: string) => Promise<number>): Promise<void>;
+  spanning: SpanningCoordinator;
 }
 
 const CALLS = new Set<ClusterDutyRequest['call'] | 'kpis'>(['act', 'list', 'detail', 'audit', 'kpis']);
@@ -32,13 +54,47 @@ const CALLS = new Set<ClusterDutyRequest['call'] | 'kpis'>(['act', 'list', 'deta
  * duty requests go to the node that owns the alerts (`cluster:duty`), whose ordered queue decides every race
  * exactly as in one process (DESIGN §9.2).
  */
-export function registerClusterHandlers(io: GridPulseServer, deps: ClusterHandlerDeps): { open: (scope: string, layers: Layer[], masked: boolean) => Promise<{ key: string; snapshot: SnapshotFrame } | ApiError>; duty: DutyApi } {
+export function registerClusterHandlers(io: GridPulseServer, deps: ClusterHandlerDeps): ClusterHandlers {
   const { nodeId, node, hub, duty } = deps;
   const timeoutMs = deps.timeoutMs ?? 6000;
+  const followed = new Set(deps.partitions.all.map(followKey));
+
+  // Scopes that span several streets (DESIGN §7): composed on the coordinator from the streets' owners.
+  const spanning = new SpanningCoordinator({
+    partitions: deps.partitions,
+    codesWithin: deps.codesWithin,
+    coordinates: () => node.coordinates(),
+    ownerOf: (street) => node.ownerOf(street),
+    openStreet: async (street) => {
+      const owner = node.ownerOf(street);
+      if (owner === undefined) return undefined;
+      if (owner === nodeId) return node.owns(street) ? hub.open(street, [...LAYERS], false).snapshot : undefined;
+      return ask<SnapshotFrame>('cluster:open', { to: owner, scope: street, layers: [...LAYERS], masked: false });
+    },
+    send: (key, frame) => io.to(key).emit('scope:changed', frame),
+    onEpoch: (epoch) => deps.publish({ spanEpoch: epoch }),
+    baseEpoch: hub.epoch,
+    now: deps.now,
+    log: deps.log,
+  });
+  node.spanningEpoch = () => spanning.epoch;
+  deps.publish({ spanEpoch: spanning.epoch });
 
   io.on('cluster:open', (req, ack) => {
-    if (req.to !== nodeId || !node.owns(req.scope)) return ack(null);
-    ack(hub.open(req.scope, req.layers, req.masked).snapshot);
+    if (req.to !== nodeId) return ack(null);
+    if (node.owns(req.scope)) return ack(hub.open(req.scope, req.layers, req.masked).snapshot);
+    if (!spanning.spans(req.scope) || !node.coordinates()) return ack(null);
+    spanning.open(req.scope, req.layers, req.masked).then(
+      (opened) => ack(opened.snapshot),
+      (err: Error) => {
+        deps.log?.(`cluster: open ${req.scope}: ${err.message}`);
+        ack(null);
+      },
+    );
+  });
+  // A street owner's full-layer frames, for the coordinator (every node hears them; only it keeps them).
+  io.on('cluster:frame', (frame) => {
+    if (node.coordinates()) spanning.onStreetFrame(frame);
   });
   io.on('cluster:duty', (req, ack) => {
     if (req.to !== nodeId || !CALLS.has(req.call)) return ack(null);
@@ -49,6 +105,7 @@ export function registerClusterHandlers(io: GridPulseServer, deps: ClusterHandle
   });
 
   /** Asks every other node; the one named `to` answers, the rest answer null. */
+  // (A function declaration: the coordinator above calls it.)
   function ask<T>(event: 'cluster:open' | 'cluster:duty', req: object): Promise<T | undefined> {
     return new Promise((resolve) => {
       // The adapter answers after every other node did, or after its request timeout (5 s) with what came in
@@ -68,12 +125,18 @@ export function registerClusterHandlers(io: GridPulseServer, deps: ClusterHandle
   });
 
   async function open(scope: string, layers: Layer[], masked: boolean) {
-    const owner = node.ownerOf(scope);
-    if (owner === undefined) {
-      return node.partitionOf(scope) === undefined
-        ? ({ code: 'unknown_scope', message: `scope ${scope} spans several streets; in a cluster subscribe to one street or below`, path: 'scope' } satisfies ApiError)
-        : noOwner(`the partition of ${scope}`);
+    if (spanning.spans(scope)) {
+      const coordinator = node.coordinator();
+      if (coordinator === undefined) return noOwner(`the scopes spanning several streets`);
+      if (coordinator === nodeId) {
+        return spanning.open(scope, layers, masked).catch((err: Error) => ({ code: 'internal', message: err.message }) satisfies ApiError);
+      }
+      const snapshot = await ask<SnapshotFrame>('cluster:open', { to: coordinator, scope, layers, masked });
+      if (!snapshot) return noOwner(`the scopes spanning several streets (node ${coordinator} did not answer)`);
+      return { key: hub.keyOf(scope, layers, masked), snapshot };
     }
+    const owner = node.ownerOf(scope);
+    if (owner === undefined) return noOwner(`the partition of ${scope}`);
     if (owner === nodeId) return node.owns(scope) ? hub.open(scope, layers, masked) : noOwner(`the partition of ${scope}`);
     const snapshot = await ask<SnapshotFrame>('cluster:open', { to: owner, scope, layers, masked });
     if (!snapshot) return noOwner(`the partition of ${scope} (node ${owner} did not answer)`);
@@ -94,5 +157,17 @@ export function registerClusterHandlers(io: GridPulseServer, deps: ClusterHandle
     }) as unknown as DutyApi[K];
   }
 
-  return { open, duty: { act: forward('act'), list: forward('list'), detail: forward('detail'), audit: forward('audit'), kpis: forward('kpis') } };
+  return {
+    open,
+    duty: { act: forward('act'), list: forward('list'), detail: forward('detail'), audit: forward('audit'), kpis: forward('kpis') },
+    onFrame(frame, key) {
+      if (!followed.has(key)) return;
+      if (node.coordinates()) spanning.onStreetFrame(frame);
+      else (io as unknown as { serverSideEmit(e: string, f: DeltaFrame): void }).serverSideEmit('cluster:frame', frame);
+    },
+    tick: () => spanning.flush(),
+    keeps: (key) => followed.has(key),
+    prune: (size) => spanning.prune(size),
+    spanning,
+  };
 }

@@ -1,5 +1,6 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import type {
+  DeltaFrame,
   Layer,
   Principal,
   SnapshotFrame,
@@ -26,6 +27,8 @@ export interface ClusterDutyRequest {
 export interface InterServerEvents {
   'cluster:open': (req: ClusterOpenRequest, ack: (snapshot: SnapshotFrame | null) => void) => void;
   'cluster:duty': (req: ClusterDutyRequest, ack: (result: unknown) => void) => void;
+  /** A frame of a street's full-layer room, from its owner to the coordinator of the spanning scopes. */
+  'cluster:frame': (frame: DeltaFrame) => void;
 }
 
 export interface SocketData {
