@@ -14,6 +14,7 @@ import { authRouter, requirePrincipal } from './http/auth.routes';
 import { SqliteUserStore } from './store/sqlite-user-store';
 import type { Redis } from 'ioredis';
 import { ClusterNode, streetPartitions } from './cluster/cluster-node';
+import { ownedInputs } from './cluster/owned-inputs';
 import { registerClusterHandlers, type ClusterHandlers } from './hub/cluster.handlers';
 import type { EventStreams, Membership } from './store/redis-cluster';
 import { aggregatorInputs } from './alerts/alert-inputs';
@@ -200,10 +201,13 @@ export function createApp(deps: AppDeps): GridPulseApp {
   restore(aggregator, eventLog, snapshots, clock.now() - Math.min(config.historyMs, 60 * 60_000), clock.now(), analyze);
 
   const alerts = createAlertEngine({ rules: deps.alerts?.rules.rules ?? [], silences: deps.alerts?.rules.silences ?? [] });
-  const alertInputs = aggregatorInputs(aggregator, {
+  const allInputs = aggregatorInputs(aggregator, {
     areaNames: new Map(district.areas.map((a) => [a.code, a.name])),
     groups: deps.alerts?.groups,
   });
+  // In a cluster each node raises and clears the alerts of the streets it aggregates, and only those (DESIGN §7).
+  const ownerNode = clusterNode;
+  const alertInputs = ownerNode ? ownedInputs(allInputs, (code) => ownerNode.owns(code)) : allInputs;
   const rootNsp = io.of('/');
   const areaCenters = new Map(district.areas.map((a) => [a.code, a.center] as const));
   const logError = (err: Error) => process.stderr.write(`gridpulse: duty: ${err.message}\n`);
@@ -229,15 +233,16 @@ export function createApp(deps: AppDeps): GridPulseApp {
       if (e.ttrMs !== undefined) metrics.duty.timeToResolve.observe({ severity: e.severity }, e.ttrMs / 1000);
     },
     onError: logError,
+    ...(ownerNode ? { owns: (grid: string) => ownerNode.owns(grid) } : {}),
   });
   duty.ready.catch(logError);
   metrics.duty.setKpiSource(() => duty.kpis('*'));
   // Alerts skip the tick (DESIGN §2): new data is evaluated as soon as it is in, so a critical alert goes out at once.
   pipeline.onAccepted((events) => duty.onAccepted(events));
   /** Evaluates the rules on the clock (absence, escalation, expiry) and sends each change at once. */
-  // In a cluster only the owner of the alerts' partitions evaluates them (others' worlds lack those events).
+  // In a cluster a node evaluates the alerts of the streets it owns (others' worlds lack those events).
   const evaluateAlerts = () => {
-    if (!clusterNode || clusterNode.ownsAll()) duty.evaluate(clock.now());
+    if (!clusterNode || clusterNode.owned.length > 0) duty.evaluate(clock.now());
   };
   const cluster =
     deps.cluster && clusterNode

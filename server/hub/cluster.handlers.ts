@@ -47,6 +47,9 @@ export interface ClusterHandlers {
 }
 
 const CALLS = new Set<ClusterDutyRequest['call'] | 'kpis'>(['act', 'list', 'detail', 'audit', 'kpis']);
+/** `to` of a duty request for the node whose engine holds `alertId` live, and for every node. */
+const ALERT_HOLDER = '*holder';
+const EVERY_NODE = '*every';
 
 /**
  * The inter-node side of a cluster (DESIGN §7) on the Redis adapter: a node asked for a scope it does not own
@@ -97,7 +100,10 @@ export function registerClusterHandlers(io: GridPulseServer, deps: ClusterHandle
     if (node.coordinates()) spanning.onStreetFrame(frame);
   });
   io.on('cluster:duty', (req, ack) => {
-    if (req.to !== nodeId || !CALLS.has(req.call)) return ack(null);
+    if (!CALLS.has(req.call)) return ack(null);
+    // Addressed to this node, to every node (a list), or to whichever node holds the live alert.
+    const mine = req.to === nodeId || req.to === EVERY_NODE || (req.to === ALERT_HOLDER && req.alertId !== undefined && duty.holds(req.alertId));
+    if (!mine) return ack(null);
     const fn = duty[req.call as keyof DutyApi] as (...args: unknown[]) => unknown;
     Promise.resolve(fn.apply(duty, req.args)).then(ack, (err: unknown) =>
       ack({ ok: false, error: { code: 'internal', message: (err as Error).message } }),
@@ -106,11 +112,16 @@ export function registerClusterHandlers(io: GridPulseServer, deps: ClusterHandle
 
   /** Asks every other node; the one named `to` answers, the rest answer null. */
   // (A function declaration: the coordinator above calls it.)
-  function ask<T>(event: 'cluster:open' | 'cluster:duty', req: object): Promise<T | undefined> {
+  async function ask<T>(event: 'cluster:open' | 'cluster:duty', req: object): Promise<T | undefined> {
+    return (await askAll<T>(event, req))[0];
+  }
+
+  /** Every other node's non-null answer. */
+  function askAll<T>(event: 'cluster:open' | 'cluster:duty', req: object): Promise<T[]> {
     return new Promise((resolve) => {
       // The adapter answers after every other node did, or after its request timeout (5 s) with what came in
       // time: a node that died a moment ago may still be counted and never answer.
-      const done = (responses: unknown[] | undefined) => resolve((responses ?? []).find((r) => r !== null && r !== undefined) as T | undefined);
+      const done = (responses: unknown[] | undefined) => resolve((responses ?? []).filter((r) => r !== null && r !== undefined) as T[]);
       const timer = setTimeout(() => done([]), timeoutMs);
       (io as unknown as { serverSideEmit(e: string, r: object, cb: (err: unknown, res: unknown[]) => void): void }).serverSideEmit(event, req, (_err, responses) => {
         clearTimeout(timer);
@@ -144,22 +155,51 @@ export function registerClusterHandlers(io: GridPulseServer, deps: ClusterHandle
     return { key: hub.keyOf(scope, layers, masked), snapshot };
   }
 
-  /** Duty calls run where the alerts are: here when this node owns them all, else on the owner of the root. */
-  function forward<K extends keyof DutyApi>(call: K) {
-    return (async (...args: unknown[]) => {
-      if (node.ownsAll()) return (duty[call] as (...a: unknown[]) => unknown).apply(duty, args);
-      const owner = node.ownerOf('*');
-      const err = noOwner('the alerts');
-      if (!owner) return call === 'kpis' ? Promise.reject(new Error(err.message)) : { ok: false, error: err };
-      const res = await ask<unknown>('cluster:duty', { to: owner, call, args });
-      if (res === undefined) return call === 'kpis' ? Promise.reject(new Error(err.message)) : { ok: false, error: err };
-      return res;
-    }) as unknown as DutyApi[K];
+  const local = <K extends keyof DutyApi>(call: K, args: unknown[]) => (duty[call] as (...a: unknown[]) => unknown).apply(duty, args);
+
+  /**
+   * An action on, or the detail of, one alert runs on the node whose engine holds it live (the owner of the
+   * alert's street), whose ordered lane decides every race as in one process (DESIGN §9.2). An alert no node
+   * holds is answered here from the shared store when it is resolved or unknown; a live one whose street is
+   * changing owner is refused with "retry" rather than decided by a second lane.
+   */
+  function routed(call: 'act' | 'detail') {
+    return async (...args: unknown[]) => {
+      const alertId = args[1] as string;
+      if (node.ownsAll() || duty.holds(alertId)) return local(call, args);
+      const answer = await ask<unknown>('cluster:duty', { to: ALERT_HOLDER, call, args, alertId });
+      if (answer !== undefined) return answer;
+      const stored = await duty.subject(alertId);
+      if (!stored || stored.resolvedAt !== undefined || node.owns(stored.subject.grid)) return local(call, args);
+      return { ok: false, error: noOwner(`the alerts of ${node.partitionOf(stored.subject.grid) ?? stored.subject.grid}`) };
+    };
+  }
+
+  /** The queue across the cluster: every node's live alerts (its streets'), KPIs from the shared store. */
+  async function list(...args: Parameters<DutyService['list']>): ReturnType<DutyService['list']> {
+    if (node.ownsAll()) return duty.list(...args);
+    const [mine, others] = await Promise.all([duty.list(...args), askAll<Awaited<ReturnType<DutyService['list']>>>('cluster:duty', { to: EVERY_NODE, call: 'list', args })]);
+    if (!mine.ok) return mine;
+    const byId = new Map(mine.data.alerts.map((a) => [a.id, a]));
+    for (const r of others) {
+      if (!r.ok) continue;
+      // A live view (from the node holding it) wins over a stored resolved one of the same id.
+      for (const a of r.data.alerts) if (!byId.has(a.id) || (byId.get(a.id)!.resolvedAt !== undefined && a.resolvedAt === undefined)) byId.set(a.id, a);
+    }
+    const alerts = [...byId.values()].sort((a, b) => a.firstSeen - b.firstSeen);
+    return { ok: true, data: { alerts, kpis: await duty.storedKpis(args[0].area) } };
   }
 
   return {
     open,
-    duty: { act: forward('act'), list: forward('list'), detail: forward('detail'), audit: forward('audit'), kpis: forward('kpis') },
+    duty: {
+      act: routed('act') as DutyApi['act'],
+      detail: routed('detail') as DutyApi['detail'],
+      list,
+      // The audit log is the shared store's.
+      audit: (...args) => duty.audit(...args),
+      kpis: (area) => (node.ownsAll() ? duty.kpis(area) : duty.storedKpis(area)),
+    },
     onFrame(frame, key) {
       if (!followed.has(key)) return;
       if (node.coordinates()) spanning.onStreetFrame(frame);

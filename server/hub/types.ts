@@ -18,9 +18,11 @@ export interface ClusterOpenRequest {
   masked: boolean;
 }
 export interface ClusterDutyRequest {
+  /** A node id, `*holder` (the node holding `alertId` live answers) or `*every` (every node answers). */
   to: string;
   call: 'act' | 'list' | 'detail' | 'audit';
   args: unknown[];
+  alertId?: string;
 }
 
 /** Events between server nodes over the Redis adapter (DESIGN §7): remote snapshots, duty calls to the owner. */

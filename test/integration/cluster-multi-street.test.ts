@@ -11,6 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LAYERS, type AreaStats, type CaseView, type DeltaFrame, type DeviceView, type ScopeState, type ServerStatus, type SnapshotFrame } from '../../protocol';
 import { createApp, type GridPulseApp } from '../../server/app';
+import { PgDutyStore } from '../../server/store/pg-duty-store';
+import { PgUserStore } from '../../server/store/pg-user-store';
+import { openPg, type PgPool } from '../../server/store/pg';
+import { login } from '../helpers/auth';
+import { DUTY_RULES } from './duty-rig';
 import { SPANNING_PARTITION } from '../../server/cluster/cluster-node';
 import { ManualClock } from '../../server/pipeline/clock';
 import { openDatabase } from '../../server/store/database';
@@ -19,8 +24,12 @@ import { DISTRICT, GRIDS, STREETS, twoStreetDistrict, twoStreetGridAt } from '..
 import { serviceUnavailable } from '../helpers/services';
 import { T0, TEST_TOKEN, connectClient, ingest, ndjson, type TestSocket } from '../helpers/start-app';
 
-const missing = await serviceUnavailable('Redis', 6379);
+const missing = (await serviceUnavailable('Redis', 6379)) ?? (await serviceUnavailable('PostgreSQL', 5432));
 const prefix = `gp-span-${randomUUID().slice(0, 8)}:`;
+/** The nodes' shared PostgreSQL schema (users, alerts, audit), as a cluster has. */
+const SCHEMA = `gpspan_${prefix.slice(8, 16)}`;
+const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
+const pools: PgPool[] = [];
 
 interface Running {
   id: string;
@@ -32,6 +41,9 @@ interface Running {
 async function start(clock: ManualClock, id?: string): Promise<Running> {
   const db = openDatabase(':memory:');
   const redis = id ? connectRedis('redis://127.0.0.1:6379') : undefined;
+  const pool = id ? await openPg(PG_URL, SCHEMA) : undefined;
+  if (pool) pools.push(pool);
+  const stores = pool ? { users: await PgUserStore.open(pool), dutyStore: await PgDutyStore.open(pool) } : {};
   const cluster =
     id && redis
       ? { nodeId: id, redis, prefix, membership: new Membership({ redis, prefix, nodeId: id, info: {}, ttlMs: 1500 }), streams: new EventStreams(redis, prefix, id) }
@@ -42,8 +54,12 @@ async function start(clock: ManualClock, id?: string): Promise<Running> {
     gridAt: twoStreetGridAt,
     db,
     ...(cluster ? { cluster } : {}),
+    ...stores,
+    alerts: { rules: DUTY_RULES },
+    jwtSecret: new TextEncoder().encode('multi-street-cluster-test-secret-0123'),
     config: { tickMs: 50, ingestToken: TEST_TOKEN, ingestLimitBytes: 1 << 20, historyMs: 24 * 3_600_000, simulated: false, mode: 'live', allowedOrigins: [] },
   });
+  await gp.duty.ready;
   await new Promise<void>((resolve) => gp.httpServer.listen(0, '127.0.0.1', resolve));
   if (cluster) {
     cluster.membership.setInfo({ epoch: gp.world.epoch });
@@ -166,6 +182,8 @@ afterAll(async () => {
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length) await redis.del(...keys);
   redis.disconnect();
+  if (pools[0]) await pools[0].query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+  for (const p of pools) await p.end();
 });
 
 describe.skipIf(missing)('a cluster over a two-street district', { timeout: 90_000 }, () => {
@@ -219,12 +237,44 @@ describe.skipIf(missing)('a cluster over a two-street district', { timeout: 90_0
     expect(near(leader.summary, ref.areas.get(streetOfA), 'leader')).toEqual([]);
     expect([...leader.devices.values()].every((d) => d.grid.startsWith(streetOfA))).toBe(true);
 
+    // Duty: a smoke alarm in A's street raises an alert on A (the street's owner); an officer working through B
+    // sees it in the list, acknowledges it through B (decided on A), and of two concurrent acks one wins.
+    await a.gp.auth.addUser({ name: 'duty1', password: 'duty1-pass-1234', role: 'duty', area: '*' });
+    const { token } = await login(b.url, 'duty1', 'duty1-pass-1234');
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const smokeGrid = GRIDS.find((g) => g.startsWith(streetOfA))!;
+    await send([{ kind: 'device.telemetry', id: 'smoke-1', source: 't', time: T0 - 1000, deviceId: 'smoke-x', deviceType: 'smoke', metrics: { smoke: 1 }, grid: smokeGrid }], b);
+    type Listed = { alerts?: { id: string; ruleId: string; subject: { grid: string }; acknowledged?: boolean }[]; kpis?: { open: Record<string, number> } };
+    let listed: Listed = {};
+    await until(async () => {
+      listed = (await (await fetch(`${b.url}/api/alerts`, { headers: auth })).json()) as Listed;
+      return listed.alerts?.some((x) => x.ruleId === 'smoke-alarm') ?? false;
+    }, 10_000, () => `the smoke alert in B's list: ${JSON.stringify(listed).slice(0, 300)}`);
+    const alert = listed.alerts!.find((x) => x.ruleId === 'smoke-alarm')!;
+    expect(alert.subject.grid).toBe(smokeGrid);
+    expect(a.gp.duty.holds(alert.id)).toBe(true);
+    expect(b.gp.duty.holds(alert.id)).toBe(false);
+    const ack = (via: Running, opId: string) =>
+      fetch(`${via.url}/api/alerts/${encodeURIComponent(alert.id)}/ack`, { method: 'POST', headers: auth, body: JSON.stringify({ opId, note: `via ${via.id}` }) });
+    const [first, second] = await Promise.all([ack(b, 'ms-ack-0001'), ack(a, 'ms-ack-0002')]);
+    expect([first.status, second.status].sort()).toEqual([201, 409]);
+    // The same opId again through B: the first answer, no second effect.
+    const winner = first.status === 201 ? 'ms-ack-0001' : 'ms-ack-0002';
+    expect((await ack(first.status === 201 ? b : a, winner)).status).toBe(200);
+    const detail = (await (await fetch(`${b.url}/api/alerts/${encodeURIComponent(alert.id)}`, { headers: auth })).json()) as { alert: { acknowledged: boolean }; audit: { opId: string }[] };
+    expect(detail.alert.acknowledged).toBe(true);
+    expect(detail.audit.map((x) => x.opId)).toEqual([winner]);
+    await until(async () => {
+      listed = (await (await fetch(`${b.url}/api/alerts`, { headers: auth })).json()) as Listed;
+      return listed.alerts?.find((x) => x.id === alert.id)?.acknowledged === true && listed.kpis?.open.critical === 1;
+    }, 10_000, () => `B's list shows the ack and the open alert in its KPIs: ${JSON.stringify(listed).slice(0, 400)}`);
+
     // Node A stops (its street and the spanning scopes move to B): the wall sees a new epoch and resyncs.
     const epochBefore = wall.epoch;
     await a.close();
     await until(async () => (await health(b)).cluster.owns.length === 2, 15_000, () => 'B owns both streets');
     await send([...events(GRIDS[1], 2), ...events(GRIDS[2], 1)], b);
-    await until(() => wall.epoch !== '' && wall.epoch !== epochBefore && ref.summary?.devices.total === 17 && same().length === 0, 20_000, () => `wall ${wall.epoch} (was ${epochBefore}): ${same().slice(0, 6).join('; ')}`);
+    await until(() => wall.epoch !== '' && wall.epoch !== epochBefore && ref.summary?.devices.total === 18 && same().length === 0, 20_000, () => `wall ${wall.epoch} (was ${epochBefore}): ${same().slice(0, 6).join('; ')}`);
     expect(wall.resyncs).toBeGreaterThan(0);
     expect(wall.epochs.length).toBeGreaterThan(1);
     expect(streetOfB).not.toBe(streetOfA);
