@@ -17,9 +17,15 @@ import { roomKey } from '../hub/hub';
 import type { PartitionMap } from './cluster-node';
 import { mergeAreaStats, mergeEventSeries, mergeInsights } from './compose';
 
-/** The full-layer, unmasked room of a street: what a coordinator follows of each street's owner. */
-export function followKey(street: string): string {
-  return roomKey(street, LAYERS, false);
+/**
+ * What a coordinator follows of each street's owner: the street's unmasked room with the layers every spanning
+ * scope composes (figures, series, insights), or with every layer once a spanning room shows devices or cases
+ * (a street's device layer is its whole device list: followed only when wanted).
+ */
+export const FOLLOW_LAYERS: Record<'base' | 'full', readonly Layer[]> = { base: ['areas', 'series', 'insights'], full: LAYERS };
+
+export function followKey(street: string, variant: 'base' | 'full'): string {
+  return roomKey(street, FOLLOW_LAYERS[variant], false);
 }
 
 export interface SpanningDeps {
@@ -30,8 +36,8 @@ export interface SpanningDeps {
   coordinates(): boolean;
   /** The live node owning a street now. */
   ownerOf(street: string): string | undefined;
-  /** Opens the street's full-layer room on its owner (registering it there) and returns its snapshot. */
-  openStreet(street: string): Promise<SnapshotFrame | undefined>;
+  /** Opens the street's unmasked room with `layers` on its owner (registering it there) and returns its snapshot. */
+  openStreet(street: string, layers: readonly Layer[]): Promise<SnapshotFrame | undefined>;
   /** Sends a frame to a room (every node's sockets in it). */
   send(key: string, frame: DeltaFrame): void;
   /** Called when the epoch of the spanning frames changes (to publish it with the node's liveness). */
@@ -45,6 +51,8 @@ export interface SpanningDeps {
 /** One street as the coordinator holds it: the street owner's state, kept like a client keeps it. */
 interface Part {
   street: string;
+  /** The room followed (FOLLOW_LAYERS variant). */
+  key: string;
   owner: string | undefined;
   ready: boolean;
   /** The open in flight (its deltas are held until the snapshot is in). */
@@ -89,6 +97,8 @@ export class SpanningCoordinator {
   private changed = newChanged();
   /** Every room gets a frame at the next flush (a new epoch must reach the clients). */
   private announce = false;
+  /** Some spanning room shows devices or cases: the streets' full rooms are followed. */
+  private variant: 'base' | 'full' = 'base';
 
   constructor(private readonly deps: SpanningDeps) {}
 
@@ -104,6 +114,11 @@ export class SpanningCoordinator {
   /** Registers (or finds) a spanning room once every street inside it is followed, and its snapshot. */
   async open(scope: string, layers: readonly Layer[], masked: boolean): Promise<{ key: string; snapshot: SnapshotFrame }> {
     const streets = this.deps.partitions.all.filter((s) => inScope(s, scope));
+    if (this.variant === 'base' && (layers.includes('devices') || layers.includes('cases'))) {
+      // From now on every street is followed with its devices and cases: the parts open again (new epoch).
+      this.variant = 'full';
+      for (const part of this.parts.values()) if (part.ready) this.resync(part, 'devices or cases wanted');
+    }
     for (let attempt = 0; ; attempt++) {
       await Promise.all(streets.map((s) => this.follow(s)));
       if (streets.every((s) => this.parts.get(s)?.ready)) break;
@@ -120,10 +135,10 @@ export class SpanningCoordinator {
     return { key, snapshot: this.snapshot(room) };
   }
 
-  /** A delta of a street's full-layer room (from its owner, on this node or through the adapter). */
-  onStreetFrame(frame: DeltaFrame): void {
+  /** A delta of a street's followed room `key` (from its owner, on this node or through the adapter). */
+  onStreetFrame(key: string, frame: DeltaFrame): void {
     const part = this.parts.get(frame.scope);
-    if (!part) return;
+    if (!part || part.key !== key) return;
     if (!part.ready) {
       if (part.held.length < HELD_MAX) part.held.push(frame);
       return;
@@ -185,14 +200,16 @@ export class SpanningCoordinator {
     if (part?.ready) return Promise.resolve();
     if (part?.opening) return part.opening;
     if (!part) {
-      part = { street, owner: undefined, ready: false, epoch: '', seq: 0, held: [], areas: new Map(), devices: new Map(), cases: new Map() };
+      part = { street, key: '', owner: undefined, ready: false, epoch: '', seq: 0, held: [], areas: new Map(), devices: new Map(), cases: new Map() };
       this.parts.set(street, part);
     }
     const p = part;
     p.owner = this.deps.ownerOf(street);
     p.held = [];
+    const variant = this.variant;
+    p.key = followKey(street, variant);
     p.opening = this.deps
-      .openStreet(street)
+      .openStreet(street, FOLLOW_LAYERS[variant])
       .then((snapshot) => {
         if (this.parts.get(street) !== p) return;
         if (!snapshot) throw new Error(`no snapshot of street ${street} from ${p.owner ?? 'any node'}`);

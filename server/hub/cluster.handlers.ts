@@ -1,4 +1,4 @@
-import { LAYERS, type ApiError, type DeltaFrame, type DutyKpis, type Layer, type SnapshotFrame } from '../../protocol';
+import { type ApiError, type DeltaFrame, type DutyKpis, type Layer, type SnapshotFrame } from '../../protocol';
 import type { ClusterNode, PartitionMap } from '../cluster/cluster-node';
 import { SpanningCoordinator, followKey } from '../cluster/spanning';
 import type { DutyService } from '../duty/duty-service';
@@ -60,7 +60,7 @@ const EVERY_NODE = '*every';
 export function registerClusterHandlers(io: GridPulseServer, deps: ClusterHandlerDeps): ClusterHandlers {
   const { nodeId, node, hub, duty } = deps;
   const timeoutMs = deps.timeoutMs ?? 6000;
-  const followed = new Set(deps.partitions.all.map(followKey));
+  const followed = new Set(deps.partitions.all.flatMap((s) => [followKey(s, 'base'), followKey(s, 'full')]));
 
   // Scopes that span several streets (DESIGN §7): composed on the coordinator from the streets' owners.
   const spanning = new SpanningCoordinator({
@@ -68,11 +68,11 @@ export function registerClusterHandlers(io: GridPulseServer, deps: ClusterHandle
     codesWithin: deps.codesWithin,
     coordinates: () => node.coordinates(),
     ownerOf: (street) => node.ownerOf(street),
-    openStreet: async (street) => {
+    openStreet: async (street, layers) => {
       const owner = node.ownerOf(street);
       if (owner === undefined) return undefined;
-      if (owner === nodeId) return node.owns(street) ? hub.open(street, [...LAYERS], false).snapshot : undefined;
-      return ask<SnapshotFrame>('cluster:open', { to: owner, scope: street, layers: [...LAYERS], masked: false });
+      if (owner === nodeId) return node.owns(street) ? hub.open(street, layers, false).snapshot : undefined;
+      return ask<SnapshotFrame>('cluster:open', { to: owner, scope: street, layers: [...layers], masked: false });
     },
     send: (key, frame) => io.to(key).emit('scope:changed', frame),
     onEpoch: (epoch) => deps.publish({ spanEpoch: epoch }),
@@ -96,8 +96,8 @@ export function registerClusterHandlers(io: GridPulseServer, deps: ClusterHandle
     );
   });
   // A street owner's full-layer frames, for the coordinator (every node hears them; only it keeps them).
-  io.on('cluster:frame', (frame) => {
-    if (node.coordinates()) spanning.onStreetFrame(frame);
+  io.on('cluster:frame', (key, frame) => {
+    if (node.coordinates()) spanning.onStreetFrame(key, frame);
   });
   io.on('cluster:duty', (req, ack) => {
     if (!CALLS.has(req.call)) return ack(null);
@@ -202,8 +202,8 @@ export function registerClusterHandlers(io: GridPulseServer, deps: ClusterHandle
     },
     onFrame(frame, key) {
       if (!followed.has(key)) return;
-      if (node.coordinates()) spanning.onStreetFrame(frame);
-      else (io as unknown as { serverSideEmit(e: string, f: DeltaFrame): void }).serverSideEmit('cluster:frame', frame);
+      if (node.coordinates()) spanning.onStreetFrame(key, frame);
+      else io.serverSideEmit('cluster:frame', key, frame);
     },
     tick: () => spanning.flush(),
     keeps: (key) => followed.has(key),

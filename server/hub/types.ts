@@ -29,8 +29,8 @@ export interface ClusterDutyRequest {
 export interface InterServerEvents {
   'cluster:open': (req: ClusterOpenRequest, ack: (snapshot: SnapshotFrame | null) => void) => void;
   'cluster:duty': (req: ClusterDutyRequest, ack: (result: unknown) => void) => void;
-  /** A frame of a street's full-layer room, from its owner to the coordinator of the spanning scopes. */
-  'cluster:frame': (frame: DeltaFrame) => void;
+  /** A frame of a street's room that the coordinator of the spanning scopes follows (its key), from its owner. */
+  'cluster:frame': (key: string, frame: DeltaFrame) => void;
 }
 
 export interface SocketData {

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LAYERS, type AreaStats, type CaseView, type DeltaFrame, type DeviceView, type ScopeState, type ServerStatus, type SnapshotFrame } from '../../protocol';
+import { LAYERS, type AreaStats, type Layer, type CaseView, type DeltaFrame, type DeviceView, type ScopeState, type ServerStatus, type SnapshotFrame } from '../../protocol';
 import { createApp, type GridPulseApp } from '../../server/app';
 import { PgDutyStore } from '../../server/store/pg-duty-store';
 import { PgUserStore } from '../../server/store/pg-user-store';
@@ -84,7 +84,7 @@ async function start(clock: ManualClock, id?: string): Promise<Running> {
 }
 
 /** A screen as the real client behaves: deltas in seq order within an epoch, a fresh snapshot otherwise. */
-function screen(socket: TestSocket, scope: string) {
+function screen(socket: TestSocket, scope: string, layers: readonly Layer[] = LAYERS) {
   const s = {
     epoch: '',
     seq: 0,
@@ -98,7 +98,7 @@ function screen(socket: TestSocket, scope: string) {
     error: '',
   };
   const subscribe = () =>
-    socket.emit('scope:subscribe', { scope, layers: [...LAYERS] }, (ack) => {
+    socket.emit('scope:subscribe', { scope, layers: [...layers] }, (ack) => {
       if (!ack.ok) {
         s.error = ack.error.message;
         return void setTimeout(subscribe, 200);
@@ -206,6 +206,11 @@ describe.skipIf(missing)('a cluster over a two-street district', { timeout: 90_0
     const streetOfA = (await health(a)).cluster.owns[0]!;
     const streetOfB = STREETS.find((s) => s !== streetOfA)!;
 
+    // A wall without devices and cases first (the coordinator follows the streets' figures only), then one with
+    // every layer (it follows their full rooms from then on: the first wall resyncs once to the new epoch).
+    const figuresSocket = await connectClient(a.url);
+    const figures = screen(figuresSocket, '*', ['areas', 'series', 'insights']);
+    await until(() => figures.epoch !== '', 10_000, () => `figures wall subscribed: ${figures.error}`);
     const wallSocket = await connectClient(b.url);
     const leaderSocket = await connectClient(b.url);
     const refSocket = await connectClient(reference.url);
@@ -232,6 +237,8 @@ describe.skipIf(missing)('a cluster over a two-street district', { timeout: 90_0
     expect(wall.summary!.cases.closed24h).toBe(3);
     expect(new Set([...wall.devices.values()].map((d) => d.grid.slice(0, 9)))).toEqual(new Set(STREETS));
     expect(wall.resyncs).toBe(0);
+    await until(() => near(figures.summary, ref.summary).length === 0, 10_000, () => near(figures.summary, ref.summary, 'figures').join('; '));
+    expect(near(Object.fromEntries(figures.areas), Object.fromEntries(ref.areas))).toEqual([]);
     // The leader on A's street (connected to B) gets that street's frames, equal to one process's street stats.
     await until(() => leader.summary?.devices.total === (streetOfA === STREETS[0] ? 5 : 7), 10_000, () => `leader ${leader.summary?.devices.total}`);
     expect(near(leader.summary, ref.areas.get(streetOfA), 'leader')).toEqual([]);
@@ -278,6 +285,6 @@ describe.skipIf(missing)('a cluster over a two-street district', { timeout: 90_0
     expect(wall.resyncs).toBeGreaterThan(0);
     expect(wall.epochs.length).toBeGreaterThan(1);
     expect(streetOfB).not.toBe(streetOfA);
-    for (const s of [wallSocket, leaderSocket, refSocket]) s.disconnect();
+    for (const s of [wallSocket, leaderSocket, refSocket, figuresSocket]) s.disconnect();
   });
 });
