@@ -194,7 +194,14 @@ export class ClusterNode {
 
   private async apply(batches: readonly StreamBatch[], opts: { backfill?: boolean; ack?: boolean } = {}): Promise<void> {
     const acks = new Map<string, string[]>();
+    let since = performance.now();
     for (const b of batches) {
+      // A read can hold hundreds of batches of thousands of events: let timers run between them (the liveness
+      // beat above all: a node whose loop stalls past the membership TTL loses its streets, DESIGN §7).
+      if (performance.now() - since > 50) {
+        await new Promise((r) => setImmediate(r));
+        since = performance.now();
+      }
       this.deps.world.pipeline.ingest(b.events, { backfill: opts.backfill });
       this.applied.set(b.partition, b.id);
       let list = acks.get(b.partition);
