@@ -2,7 +2,7 @@ import { type ApiError, type DeltaFrame, type DutyKpis, type Layer, type Snapsho
 import type { ClusterNode, PartitionMap } from '../cluster/cluster-node';
 import { SpanningCoordinator, followKey } from '../cluster/spanning';
 import type { DutyService } from '../duty/duty-service';
-import type { Hub } from './hub';
+import { SLOW_ROOM, type Hub } from './hub';
 import type { ClusterDutyRequest, GridPulseServer } from './types';
 
 /** What the socket and REST handlers need of the duty workflow: the local service, or the owner's by forwarding. */
@@ -74,7 +74,8 @@ export function registerClusterHandlers(io: GridPulseServer, deps: ClusterHandle
       if (owner === nodeId) return node.owns(street) ? hub.open(street, layers, false).snapshot : undefined;
       return ask<SnapshotFrame>('cluster:open', { to: owner, scope: street, layers: [...layers], masked: false });
     },
-    send: (key, frame) => io.to(key).emit('scope:changed', frame),
+    // Like the hub's frames, none for sockets marked slow: they see a gap on their next frame and resync.
+    send: (key, frame) => io.to(key).except(SLOW_ROOM).emit('scope:changed', frame),
     onEpoch: (epoch) => deps.publish({ spanEpoch: epoch }),
     baseEpoch: hub.epoch,
     now: deps.now,
