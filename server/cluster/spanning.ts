@@ -224,7 +224,8 @@ export class SpanningCoordinator {
   private load(part: Part, snapshot: SnapshotFrame): void {
     const { state } = snapshot;
     // What the part held before (an earlier epoch) and this snapshot lacks left the street: removals.
-    for (const [id, v] of part.cases) if (!state.cases.some((c) => c.id === id)) this.changed.removed.set(id, v.grid);
+    const kept = new Set(state.cases.map((c) => c.id));
+    for (const [id, v] of part.cases) if (!kept.has(id)) this.changed.removed.set(id, v.grid);
     part.epoch = snapshot.epoch;
     part.seq = snapshot.seq;
     part.summary = state.summary;

@@ -291,6 +291,9 @@ export class DutyService {
   reload(): Promise<void> {
     return this.enqueue(async () => {
       const { engine } = this.deps;
+      // Nothing is evaluated until the stored alerts are back: an engine emptied for the reload would raise
+      // again, as new, the alerts the store holds.
+      this.restored = false;
       const rules = engine.rules;
       engine.setRules([]);
       engine.setRules(rules);
