@@ -4,6 +4,11 @@
  *   npm run bench -- load [--nodes 1|2] [--clients 500] [--rate 20000] [--duration 30] [--warmup 10]
  *                         [--devices 100000] [--hz 4] [--procs 4] [--env KEY=VALUE …] [--profile DIR]
  *   npm run bench -- load --scenario fanout     (1,000 clients at 4 Hz, 500 events/s)
+ *   npm run bench -- load --nodes 2 --streets 2  (a multi-street district: each node aggregates its streets)
+ *
+ * `--streets N` (N ≥ 2) generates a district of N copies of the built-in street side by side (bench/load/
+ * multi-street.ts) into a temp dir and starts the nodes with GEO=<that dir>; `--env GEO=<package>` runs on
+ * a district package of your own (e.g. from `gridpulse import-geo`). Events, screens and probes follow it.
  *
  * `--profile DIR` writes a V8 CPU profile of each server node into DIR when it stops (open it in Chrome DevTools).
  * Phases: start the node(s) (`--nodes 2`: a cluster on Redis, its own key prefix per run) → connect and
@@ -13,15 +18,19 @@
  * each figure. Progress goes to stderr; stdout carries only the JSON lines.
  */
 import { randomBytes } from 'node:crypto';
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { builtinDistrict } from '../geo/district';
 import { createGridIndex } from '../geo/grid-index';
+import { loadDistrict } from '../server/district-loader';
 import type { IngestEvent } from '../protocol';
 import { startClientFleet, type ClientFleet } from './load/client-fleet';
 import { createIngestDriver, sendAll, type IngestDriver } from './load/ingest-driver';
 import { dropClusterKeys, waitForCluster } from './load/cluster';
 import type { ClientAssignment } from './load/messages';
+import { multiStreetDistrict } from './load/multi-street';
 import { planScreens, probeSites } from './load/plan';
 import { readNode, reportFigures, round } from './load/report';
 import { startNode, type ServerNode } from './load/servers';
@@ -57,6 +66,7 @@ const { values } = (() => {
         'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
         env: { type: 'string', multiple: true, default: [] },
         seed: { type: 'string', default: '8' },
+        streets: { type: 'string', default: '1' },
         profile: { type: 'string' },
       },
       strict: true,
@@ -93,6 +103,8 @@ const EXTRA_ENV = Object.fromEntries(
     return [kv.slice(0, i), kv.slice(i + 1)];
   }),
 );
+const STREETS = num('streets', values.streets, 1, 50);
+if (STREETS > 1 && EXTRA_ENV.GEO) fail('--streets generates a district: leave out --env GEO=…, or --streets');
 const TICK_MS = Math.round(1000 / HZ);
 const TOKEN = `bench-load-${randomBytes(6).toString('hex')}`;
 /** A cluster of its own on the shared Redis (key prefix), removed at the end. */
@@ -104,6 +116,8 @@ const SETTLE_MS = 3_000;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The generated district package (`--streets`), removed at the end. */
+let geoDir: string | undefined;
 const load = () => loadavg().map((x) => round(x, 2));
 
 async function main(): Promise<void> {
@@ -111,7 +125,16 @@ async function main(): Promise<void> {
   log(
     `load: scenario ${scenario}, ${NODES} node(s), ${CLIENTS} clients over ${PROCS} client processes, ${RATE} events/s, ${DEVICES} devices, ${HZ} Hz; load average ${load().join(' ')}`,
   );
-  const district = builtinDistrict();
+  // The district the nodes watch: built in, generated with several streets, or the package given as GEO.
+  let district = builtinDistrict();
+  if (STREETS > 1) {
+    district = multiStreetDistrict(district, STREETS);
+    geoDir = mkdtempSync(join(tmpdir(), 'gp-load-geo-'));
+    writeFileSync(join(geoDir, 'district.json'), JSON.stringify(district));
+    EXTRA_ENV.GEO = geoDir;
+  } else if (EXTRA_ENV.GEO) district = loadDistrict(EXTRA_ENV.GEO);
+  const streets = district.areas.filter((a) => a.level === 'street').length;
+  log(`load: district ${district.name}: ${streets} street(s), ${district.areas.filter((a) => a.level === 'grid').length} grids`);
   const index = createGridIndex(district);
   const screens = planScreens(CLIENTS, district);
   const probes = probeSites(district, index);
@@ -158,7 +181,7 @@ async function main(): Promise<void> {
     for (const s of startups) if (s.status === 'fulfilled') nodes.push(s.value);
     const failed = startups.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
-    if (NODES > 1) await waitForCluster(nodes, 90_000, log);
+    if (NODES > 1) await waitForCluster(nodes, 90_000, log, streets);
     log(`load: node(s) up: ${nodes.map((n) => `${n.name} ${n.url} pid ${n.pid}`).join(', ')}`);
 
     // Prime: every device (and every probe device) reports once, so the window measures a street whose
@@ -298,6 +321,7 @@ async function main(): Promise<void> {
       {
         scenario,
         nodes: NODES,
+        streets: STREETS,
         clients: CLIENTS,
         rate: RATE,
         hz: HZ,
@@ -324,6 +348,7 @@ async function main(): Promise<void> {
       await dropClusterKeys(values['redis-url']!, CLUSTER_NAME).catch((err: unknown) =>
         log(`load: could not remove Redis keys ${CLUSTER_NAME}:*: ${(err as Error).message}`),
       );
+    if (geoDir) rmSync(geoDir, { recursive: true, force: true });
     log(`load: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }
 }

@@ -14,7 +14,8 @@ import { authRouter, requirePrincipal } from './http/auth.routes';
 import { SqliteUserStore } from './store/sqlite-user-store';
 import type { Redis } from 'ioredis';
 import { ClusterNode, streetPartitions } from './cluster/cluster-node';
-import { registerClusterHandlers } from './hub/cluster.handlers';
+import { ownedInputs } from './cluster/owned-inputs';
+import { registerClusterHandlers, type ClusterHandlers } from './hub/cluster.handlers';
 import type { EventStreams, Membership } from './store/redis-cluster';
 import { aggregatorInputs } from './alerts/alert-inputs';
 import { DutyService } from './duty/duty-service';
@@ -142,6 +143,8 @@ export function createApp(deps: AppDeps): GridPulseApp {
   const io = createIo(httpServer, config.allowedOrigins, { redis: deps.cluster?.redis, redisPrefix: deps.cluster?.prefix });
   // Set once the world exists; the hub asks it which rooms this node sends (a cluster shares rooms).
   let clusterNode: ClusterNode | undefined;
+  // Set once the cluster handlers exist: they follow street rooms for the spanning scopes' coordinator.
+  const late: { cluster?: ClusterHandlers } = {};
   const auth = createAuthService({
     users: deps.users ?? new SqliteUserStore(db),
     tokens: createTokenIssuer(deps.jwtSecret ?? crypto.getRandomValues(new Uint8Array(32)), config.tokenTtlMs ?? 60 * 60_000),
@@ -170,21 +173,26 @@ export function createApp(deps: AppDeps): GridPulseApp {
     historyMs: config.historyMs,
     isolated: false,
     heartbeatTimeoutMs: deps.heartbeatTimeoutMs,
-    onFrame: () => metrics.frames.inc(),
+    onFrame: (frame, key) => {
+      metrics.frames.inc();
+      late.cluster?.onFrame(frame, key);
+    },
     areasEveryTicks,
     ...(deps.cluster
       ? {
           hubOwns: (scope: string) => clusterNode?.owns(scope) ?? false,
-          roomSize: async (key: string) => (await io.in(key).fetchSockets()).length,
+          // A street's full-layer room stays while the cluster runs: the spanning scopes' coordinator follows it.
+          roomSize: async (key: string) => (late.cluster?.keeps(key) ? 1 : (await io.in(key).fetchSockets()).length),
         }
       : {}),
   });
+  const partitions = streetPartitions(district);
   if (deps.cluster) {
     clusterNode = new ClusterNode({
       nodeId: deps.cluster.nodeId,
       membership: deps.cluster.membership,
       streams: deps.cluster.streams,
-      partitions: streetPartitions(district),
+      partitions,
       world,
       locate: (event) => world.pipeline.locate(event),
       rejected: (reason, n) => metrics.rejected.inc({ reason }, n),
@@ -198,11 +206,14 @@ export function createApp(deps: AppDeps): GridPulseApp {
   restore(aggregator, eventLog, snapshots, clock.now() - Math.min(config.historyMs, 60 * 60_000), clock.now(), analyze);
 
   const alerts = createAlertEngine({ rules: deps.alerts?.rules.rules ?? [], silences: deps.alerts?.rules.silences ?? [] });
-  const alertInputs = aggregatorInputs(aggregator, {
+  const allInputs = aggregatorInputs(aggregator, {
     areaNames: new Map(district.areas.map((a) => [a.code, a.name])),
     areaNamesEn: new Map(district.areas.flatMap((a) => (a.nameEn ? [[a.code, a.nameEn] as const] : []))),
     groups: deps.alerts?.groups,
   });
+  // In a cluster each node raises and clears the alerts of the streets it aggregates, and only those (DESIGN §7).
+  const ownerNode = clusterNode;
+  const alertInputs = ownerNode ? ownedInputs(allInputs, (code) => ownerNode.owns(code)) : allInputs;
   const rootNsp = io.of('/');
   const areaCenters = new Map(district.areas.map((a) => [a.code, a.center] as const));
   const logError = (err: Error) => process.stderr.write(`gridpulse: duty: ${err.message}\n`);
@@ -228,17 +239,32 @@ export function createApp(deps: AppDeps): GridPulseApp {
       if (e.ttrMs !== undefined) metrics.duty.timeToResolve.observe({ severity: e.severity }, e.ttrMs / 1000);
     },
     onError: logError,
+    ...(ownerNode ? { owns: (grid: string) => ownerNode.owns(grid) } : {}),
   });
   duty.ready.catch(logError);
   metrics.duty.setKpiSource(() => duty.kpis('*'));
   // Alerts skip the tick (DESIGN §2): new data is evaluated as soon as it is in, so a critical alert goes out at once.
   pipeline.onAccepted((events) => duty.onAccepted(events));
   /** Evaluates the rules on the clock (absence, escalation, expiry) and sends each change at once. */
-  // In a cluster only the owner of the alerts' partitions evaluates them (others' worlds lack those events).
+  // In a cluster a node evaluates the alerts of the streets it owns (others' worlds lack those events).
   const evaluateAlerts = () => {
-    if (!clusterNode || clusterNode.ownsAll()) duty.evaluate(clock.now());
+    if (!clusterNode || clusterNode.owned.length > 0) duty.evaluate(clock.now());
   };
-  const cluster = deps.cluster && clusterNode ? registerClusterHandlers(io, { nodeId: deps.cluster.nodeId, node: clusterNode, hub, duty }) : undefined;
+  const cluster =
+    deps.cluster && clusterNode
+      ? registerClusterHandlers(io, {
+          nodeId: deps.cluster.nodeId,
+          node: clusterNode,
+          hub,
+          duty,
+          partitions,
+          codesWithin: (scope) => aggregator.registry.codesWithin(scope),
+          publish: (info) => deps.cluster!.membership.setInfo(info),
+          now: () => clock.now(),
+          log: (line) => process.stdout.write(`${line}\n`),
+        })
+      : undefined;
+  late.cluster = cluster;
   const dutyApi = cluster?.duty ?? duty;
   const node = clusterNode;
   /** Where ingest goes: the local pipeline, or (cluster) the partition's Redis stream, applied by its owner. */
@@ -251,6 +277,22 @@ export function createApp(deps: AppDeps): GridPulseApp {
     clockTime: clock.now(),
     districtName: district.name,
   });
+  /**
+   * The status heartbeat. In a cluster the epoch a client compares with its frames' is its scope's (a street's
+   * owner's world, or the spanning scopes' coordinator's): each local scope room gets the status of its scope.
+   */
+  const heartbeat = () => {
+    const node = clusterNode;
+    if (!node) return void rootNsp.local.emit('status:changed', status());
+    const scoped: string[] = [];
+    for (const key of rootNsp.adapter.rooms.keys()) {
+      if (!key.startsWith('scope:')) continue;
+      const scope = key.slice('scope:'.length, key.indexOf('|'));
+      rootNsp.local.to(key).emit('status:changed', { ...status(), epoch: node.epochFor(scope) ?? epoch });
+      scoped.push(key);
+    }
+    rootNsp.local.except(scoped).emit('status:changed', status());
+  };
 
   // Demo mode: worlds of their own (in-memory store, virtual clock, own epoch) on `/demo`. They share the
   // district and the text analyzer (both immutable) and nothing else with the live world.
@@ -289,6 +331,7 @@ export function createApp(deps: AppDeps): GridPulseApp {
     clockTime: demo.world.clock.now(),
     districtName: district.name,
   });
+
   attachDemoNamespace(io, demoNsp, { session: demo, status: demoStatus, rejected: rejectRequest });
 
   const guard = (known: readonly string[]) => {
@@ -386,17 +429,23 @@ export function createApp(deps: AppDeps): GridPulseApp {
       if (node) {
         void node.start().catch((err: Error) => process.stderr.write(`gridpulse: cluster: ${err.message}\n`));
         // Rooms span nodes: forget the ones no socket anywhere is in, every few seconds.
-        pruneTimer = setInterval(() => void hub.pruneShared().catch(() => undefined), 10_000);
+        pruneTimer = setInterval(() => {
+          void hub.pruneShared().catch(() => undefined);
+          void cluster?.prune(async (key) => (await io.in(key).fetchSockets()).length).catch(() => undefined);
+        }, 10_000);
       }
       for (const feed of feeds) feed.start(sink);
       let ticks = 0;
       const every = (ms: number) => ++ticks % Math.max(1, Math.round(ms / config.tickMs)) === 0;
       timer = setInterval(() => {
         const end = metrics.tickSeconds.startTimer();
-        world.tick(evaluateAlerts);
+        world.tick(() => {
+          cluster?.tick();
+          evaluateAlerts();
+        });
         end();
         // A heartbeat even when nothing changed: screens tell a quiet district from a dead connection.
-        if (ticks % Math.max(1, Math.round(2000 / config.tickMs)) === 0) rootNsp.local.emit('status:changed', status());
+        if (ticks % Math.max(1, Math.round(2000 / config.tickMs)) === 0) heartbeat();
         // Restart snapshot once a minute (DESIGN §7): a restart replays only the log after it.
         if (every(config.snapshotEveryMs ?? 60_000)) {
           const took = metrics.snapshotSeconds.startTimer();

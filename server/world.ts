@@ -31,7 +31,7 @@ export interface WorldDeps {
    */
   isolated: boolean;
   heartbeatTimeoutMs?: typeof DEFAULT_HEARTBEAT_TIMEOUT_MS;
-  onFrame?: (frame: DeltaFrame) => void;
+  onFrame?: (frame: DeltaFrame, key: string) => void;
   /** Ticks between two sends of the per-area stats (HubDeps.areasEveryTicks; default every tick). */
   areasEveryTicks?: number;
   /** In a cluster: which scopes this node sends frames for, and room sizes across nodes (HubDeps). */

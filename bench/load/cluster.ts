@@ -9,13 +9,14 @@ interface ClusterHealth {
 }
 
 /**
- * Waits until every node sees all the others alive and each partition (street) has its owner, as /healthz says;
+ * Waits until every node sees all the others alive and each of the `streets` partitions has its owner, as /healthz says;
  * a cluster still taking over would fail the first subscriptions.
  */
 export async function waitForCluster(
   nodes: readonly ServerNode[],
   timeoutMs: number,
   log: (line: string) => void,
+  streets = 1,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
@@ -36,7 +37,7 @@ export async function waitForCluster(
           `${nodes[i]!.name}: live ${h.cluster?.live?.join(',') ?? '?'} owns ${h.cluster?.owns?.join(',') ?? '?'}`,
       )
       .join('; ');
-    if (owned.size > 0 && health.every((h) => (h.cluster?.live?.length ?? 0) >= nodes.length)) {
+    if (owned.size >= streets && health.every((h) => (h.cluster?.live?.length ?? 0) >= nodes.length)) {
       // Ownership has just settled: give the nodes a moment to finish taking over before clients arrive.
       await sleep(2_000);
       log(`load: cluster ready (${last})`);

@@ -25,6 +25,8 @@ const emit = (metric: string, value: number | null, unit: string, extra: Record<
 export interface RunInfo {
   scenario: string;
   nodes: number;
+  /** Streets of the district (partitions of a cluster). */
+  streets: number;
   clients: number;
   rate: number;
   hz: number;
@@ -92,6 +94,7 @@ export function reportFigures(r: Results, info: RunInfo): void {
   const {
     scenario,
     nodes: NODES,
+    streets: STREETS,
     clients: CLIENTS,
     rate: RATE,
     hz: HZ,
@@ -103,6 +106,7 @@ export function reportFigures(r: Results, info: RunInfo): void {
   const context = {
     scenario,
     nodes: NODES,
+    streets: STREETS,
     clients: CLIENTS,
     rate: RATE,
     hz: HZ,

@@ -27,6 +27,12 @@ export function streetPartitions(district: District): PartitionMap {
   };
 }
 
+/**
+ * The pseudo-partition of the scopes that span several streets: its rendezvous owner composes their frames
+ * from the streets' owners (server/cluster/spanning.ts).
+ */
+export const SPANNING_PARTITION = '~spanning';
+
 export interface ClusterNodeDeps {
   nodeId: string;
   membership: Membership;
@@ -65,6 +71,18 @@ export class ClusterNode {
     return p !== undefined && this.ownedNow.has(p);
   }
 
+  /** The epoch of this node's spanning frames (set when it can coordinate them). */
+  spanningEpoch: (() => string) | undefined;
+
+  /** The node that composes the spanning scopes now, if any is alive. */
+  coordinator(): string | undefined {
+    return this.deps.membership.owner(SPANNING_PARTITION);
+  }
+
+  coordinates(): boolean {
+    return this.coordinator() === this.deps.nodeId;
+  }
+
   /** The node that owns `scope`'s partition, if any is alive. */
   ownerOf(scope: string): string | undefined {
     const p = this.deps.partitions.of(scope);
@@ -81,6 +99,12 @@ export class ClusterNode {
    * so a client's status heartbeat and its frames agree and a takeover reads as a new epoch (DESIGN §9.4).
    */
   epochFor(scope: string): string | undefined {
+    if (this.deps.partitions.of(scope) === undefined) {
+      // A spanning scope: the epoch of the coordinator's composed frames.
+      const coordinator = this.coordinator();
+      if (coordinator === undefined) return undefined;
+      return coordinator === this.deps.nodeId ? this.spanningEpoch?.() : this.deps.membership.info(coordinator)?.spanEpoch;
+    }
     const owner = this.ownerOf(scope);
     return owner === undefined ? undefined : owner === this.deps.nodeId ? this.deps.world.epoch : this.deps.membership.info(owner)?.epoch;
   }
@@ -170,7 +194,14 @@ export class ClusterNode {
 
   private async apply(batches: readonly StreamBatch[], opts: { backfill?: boolean; ack?: boolean } = {}): Promise<void> {
     const acks = new Map<string, string[]>();
+    let since = performance.now();
     for (const b of batches) {
+      // A read can hold hundreds of batches of thousands of events: let timers run between them (the liveness
+      // beat above all: a node whose loop stalls past the membership TTL loses its streets, DESIGN §7).
+      if (performance.now() - since > 50) {
+        await new Promise((r) => setImmediate(r));
+        since = performance.now();
+      }
       this.deps.world.pipeline.ingest(b.events, { backfill: opts.backfill });
       this.applied.set(b.partition, b.id);
       let list = acks.get(b.partition);

@@ -61,6 +61,11 @@ export interface DutyServiceDeps {
   onKpi?(event: KpiEvent): void;
   /** A background write failed; the state is written again with the alert's next change. */
   onError?(err: Error): void;
+  /**
+   * In a multi-street cluster: whether this node owns the alerts of a grid (it aggregates the grid's street).
+   * Only those are restored from the shared store and evaluated here. Default: every grid.
+   */
+  owns?(grid: string): boolean;
 }
 
 /** Who acts: the principal (null for the system itself) and the client it acts from (socket id or `http:<ip>`). */
@@ -241,6 +246,27 @@ export class DutyService {
     return this.book.compute(area, this.deps.clock.now());
   }
 
+  /**
+   * The KPIs of one jurisdiction from the store rather than this node's book: in a multi-street cluster each
+   * node's book follows only its own streets' alerts, the shared store has every node's.
+   */
+  async storedKpis(area: string): Promise<DutyKpis> {
+    const now = this.deps.clock.now();
+    const book = new KpiBook();
+    book.load(await this.deps.store.kpiInputs(now - KPI_WINDOW_MS));
+    return book.compute(area, now);
+  }
+
+  /** The alert as this node's engine holds it, else as the store has it. */
+  async subject(alertId: string): Promise<AlertView | undefined> {
+    return this.deps.engine.get(alertId) ?? (await this.deps.store.getAlert(alertId));
+  }
+
+  /** Whether this node's engine holds the live alert `alertId` (its actions are decided here). */
+  holds(alertId: string): boolean {
+    return this.deps.engine.get(alertId) !== undefined;
+  }
+
   /** Stops evaluating and waits for every queued write. */
   async close(): Promise<void> {
     this.closed = true;
@@ -265,6 +291,9 @@ export class DutyService {
   reload(): Promise<void> {
     return this.enqueue(async () => {
       const { engine } = this.deps;
+      // Nothing is evaluated until the stored alerts are back: an engine emptied for the reload would raise
+      // again, as new, the alerts the store holds.
+      this.restored = false;
       const rules = engine.rules;
       engine.setRules([]);
       engine.setRules(rules);
@@ -275,7 +304,8 @@ export class DutyService {
 
   private async restore(): Promise<void> {
     const { store, engine, clock } = this.deps;
-    const open = await store.openAlerts();
+    const owns = this.deps.owns;
+    const open = owns ? (await store.openAlerts()).filter((a) => owns(a.subject.grid)) : await store.openAlerts();
     engine.restore(open);
     const now = clock.now();
     // Alerts of rules that are gone (the rules file changed while we were down) are resolved, as setRules does.

@@ -59,8 +59,8 @@ export interface HubDeps {
    * cases go every tick.
    */
   areasEveryTicks?: number;
-  /** Called for every delta frame sent (metrics). */
-  onFrame?: (frame: DeltaFrame) => void;
+  /** Called for every delta frame sent, with its room (metrics; a cluster's coordinator follows street rooms). */
+  onFrame?: (frame: DeltaFrame, key: string) => void;
   /**
    * Bytes a socket may have waiting to be written before it is skipped (DESIGN §5: conflation; default 1 MiB).
    * A skipped client sees a seq gap on its next frame and takes a fresh snapshot: the newest state wins.
@@ -193,7 +193,7 @@ export class Hub {
       room.seq++;
       const frame: DeltaFrame = { scope: room.scope, epoch: this.deps.epoch, seq: room.seq, time: now, changes: delta };
       (this.deps.localOnly ? this.deps.io.local : this.deps.io).to(room.key).except(SLOW_ROOM).emit('scope:changed', frame);
-      this.deps.onFrame?.(frame);
+      this.deps.onFrame?.(frame, room.key);
       sent++;
     }
     if (areasDue) this.areasSentAt = this.ticks;

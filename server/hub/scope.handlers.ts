@@ -68,9 +68,18 @@ export function registerScopeHandlers(_io: GridPulseServer, socket: GridPulseSoc
       if (typeof ack === 'function') ack({ ok: true, data: snapshot });
     };
     if (!deps.open) return subscribe(deps.hub.open(scope, layers, masked));
+    // In a cluster the snapshot is cut on another node, whose next frames may arrive here before its answer: the
+    // socket joins the room first, so it holds them (the client applies those after the snapshot's seq) rather
+    // than missing them and seeing a gap.
+    const key = deps.hub.keyOf(scope, layers, masked);
+    const joinedBefore = socket.rooms.has(key);
+    void socket.join(key);
+    const undo = () => {
+      if (!joinedBefore && socket.data.rooms.get(scope) !== key) void socket.leave(key);
+    };
     deps.open(scope, layers, masked).then(
-      (opened) => ('code' in opened ? (deps.rejected(opened.code), fail(ack, opened)) : subscribe(opened)),
-      (err: unknown) => fail(ack, { code: 'internal', message: `subscribe failed: ${(err as Error).message}` }),
+      (opened) => ('code' in opened ? (undo(), deps.rejected(opened.code), fail(ack, opened)) : subscribe(opened)),
+      (err: unknown) => (undo(), fail(ack, { code: 'internal', message: `subscribe failed: ${(err as Error).message}` })),
     );
   });
 

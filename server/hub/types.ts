@@ -1,5 +1,6 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import type {
+  DeltaFrame,
   Layer,
   Principal,
   SnapshotFrame,
@@ -17,15 +18,19 @@ export interface ClusterOpenRequest {
   masked: boolean;
 }
 export interface ClusterDutyRequest {
+  /** A node id, `*holder` (the node holding `alertId` live answers) or `*every` (every node answers). */
   to: string;
   call: 'act' | 'list' | 'detail' | 'audit';
   args: unknown[];
+  alertId?: string;
 }
 
 /** Events between server nodes over the Redis adapter (DESIGN §7): remote snapshots, duty calls to the owner. */
 export interface InterServerEvents {
   'cluster:open': (req: ClusterOpenRequest, ack: (snapshot: SnapshotFrame | null) => void) => void;
   'cluster:duty': (req: ClusterDutyRequest, ack: (result: unknown) => void) => void;
+  /** A frame of a street's room that the coordinator of the spanning scopes follows (its key), from its owner. */
+  'cluster:frame': (key: string, frame: DeltaFrame) => void;
 }
 
 export interface SocketData {
