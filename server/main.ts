@@ -163,7 +163,7 @@ async function main(): Promise<void> {
         nodeId,
         redis,
         prefix,
-        membership: new Membership({ redis, prefix, nodeId, info: { port: String(config.PORT) } }),
+        membership: new Membership({ redis, prefix, nodeId, info: { port: String(config.PORT) }, url: config.GRIDPULSE_REDIS_URL }),
         streams: new EventStreams(redis, prefix, nodeId),
       }
     : undefined;

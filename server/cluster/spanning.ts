@@ -121,6 +121,11 @@ export class SpanningCoordinator {
   private readonly parts = new Map<string, Part>();
   private readonly rooms = new Map<string, SpanRoom>();
   private readonly gridCounts = new Map<string, number>();
+  /**
+   * The coordinator's own device slots (`DeviceView.ix`): each street's owner numbers its devices from 0, so the
+   * composed layers renumber them, densely and for good, and a client's slot index never sees two devices share one.
+   */
+  private readonly slots = new Map<string, number>();
   private generation = 0;
   /** Changes collected since the last flush. */
   private changed = newChanged();
@@ -395,6 +400,12 @@ export class SpanningCoordinator {
     return room.streets.map((s) => this.parts.get(s)!);
   }
 
+  private slotted(d: DeviceView): DeviceView {
+    let ix = this.slots.get(d.id);
+    if (ix === undefined) this.slots.set(d.id, (ix = this.slots.size));
+    return ix === d.ix ? d : { ...d, ix };
+  }
+
   private casesOut(views: CaseView[], masked: boolean): CaseView[] {
     return masked ? views.map((v) => (v.title === undefined ? v : { ...v, title: maskText(v.title) })) : views;
   }
@@ -408,7 +419,9 @@ export class SpanningCoordinator {
           return s ? [s] : [];
         })
       : [];
-    const devices = layers.has('devices') ? parts.flatMap((p) => [...p.devices.values()].filter((d) => inScope(d.grid, scope))) : [];
+    const devices = layers.has('devices')
+      ? parts.flatMap((p) => [...p.devices.values()].filter((d) => inScope(d.grid, scope)).map((d) => this.slotted(d)))
+      : [];
     const cases = layers.has('cases') ? this.casesOut(parts.flatMap((p) => [...p.cases.values()].filter((v) => inScope(v.grid, scope))), room.masked) : [];
     const summary = this.composed(scope);
     const series = mergeEventSeries(parts.map((p) => p.series!));
@@ -467,7 +480,7 @@ export class SpanningCoordinator {
     if (layers.has('devices') && c.devices.size > 0) {
       const devices = parts.flatMap((p) => [...c.devices].flatMap((id) => {
         const d = p.devices.get(id);
-        return d && inScope(d.grid, scope) ? [d] : [];
+        return d && inScope(d.grid, scope) ? [this.slotted(d)] : [];
       }));
       if (devices.length > 0) {
         out.devices = devices;

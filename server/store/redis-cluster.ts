@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { IngestEvent } from '../../protocol';
+import { LivenessBeacon } from './liveness-beacon';
 
 /**
  * The Redis side of a cluster (DESIGN §7): which nodes are alive, which node owns which partition (a street),
@@ -45,7 +46,17 @@ export interface MembershipOptions {
   ttlMs?: number;
   /** Called when the set of live nodes changes. */
   onChange?: (nodes: readonly string[]) => void;
+  /**
+   * The Redis URL, for beats from a worker thread (LivenessBeacon): then a node whose event loop is busy keeps its
+   * key for up to `graceMs` (default DEFAULT_GRACE_MS) without a beat of its own. Without it, beats come from the
+   * event loop only.
+   */
+  url?: string;
+  graceMs?: number;
 }
+
+/** How long a node's event loop may be busy (no beat of its own) before its worker stops vouching for it. */
+export const DEFAULT_GRACE_MS = 30_000;
 
 /**
  * Node liveness: each node renews `<prefix>node:<id>` (PX ttl) every ttl/3 and lists the others by scanning.
@@ -55,6 +66,7 @@ export class Membership {
   private nodes: string[] = [];
   private infos = new Map<string, Record<string, string>>();
   private timer: NodeJS.Timeout | undefined;
+  private beacon: LivenessBeacon | undefined;
 
   constructor(private readonly opts: MembershipOptions) {}
 
@@ -78,24 +90,39 @@ export class Membership {
   /** Adds to what this node publishes about itself (e.g. its world's epoch once the world exists). */
   setInfo(info: Record<string, string>): void {
     this.opts.info = { ...this.opts.info, ...info };
+    this.beacon?.setValue(this.value());
   }
 
   async start(): Promise<void> {
     await this.beat();
-    const every = Math.max(100, Math.floor((this.opts.ttlMs ?? DEFAULT_TTL_MS) / 3));
+    const ttlMs = this.opts.ttlMs ?? DEFAULT_TTL_MS;
+    const every = Math.max(100, Math.floor(ttlMs / 3));
     this.timer = setInterval(() => void this.beat().catch(() => undefined), every);
+    if (this.opts.url) {
+      this.beacon = new LivenessBeacon({
+        url: this.opts.url,
+        key: this.key(this.opts.nodeId),
+        value: this.value(),
+        ttlMs,
+        everyMs: every,
+        graceMs: this.opts.graceMs ?? DEFAULT_GRACE_MS,
+      });
+    }
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    await this.beacon?.stop();
+    this.beacon = undefined;
     await this.opts.redis.del(this.key(this.opts.nodeId)).catch(() => undefined);
   }
 
   /** Renews this node and re-reads the live set (also exported for tests, which beat by hand). */
   async beat(): Promise<void> {
-    const { redis, nodeId, info, ttlMs = DEFAULT_TTL_MS } = this.opts;
-    await redis.set(this.key(nodeId), JSON.stringify({ ...info, nodeId }), 'PX', ttlMs);
+    const { redis, nodeId, ttlMs = DEFAULT_TTL_MS } = this.opts;
+    this.beacon?.touch();
+    await redis.set(this.key(nodeId), this.value(), 'PX', ttlMs);
     const found: string[] = [];
     let cursor = '0';
     do {
@@ -110,6 +137,10 @@ export class Membership {
       this.nodes = found;
       this.opts.onChange?.(found);
     }
+  }
+
+  private value(): string {
+    return JSON.stringify({ ...this.opts.info, nodeId: this.opts.nodeId });
   }
 
   private key(id: string): string {

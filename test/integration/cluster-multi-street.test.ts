@@ -237,6 +237,8 @@ describe.skipIf(missing)('a cluster over a two-street district', { timeout: 90_0
     await until(() => ref.summary?.devices.total === 12 && same().length === 0, 15_000, () => same().slice(0, 8).join('; '));
     expect(wall.summary!.cases.closed24h).toBe(3);
     expect(new Set([...wall.devices.values()].map((d) => d.grid.slice(0, 9)))).toEqual(new Set(STREETS));
+    // Each street's owner numbers its devices from 0: the composed layer gives every device a slot of its own.
+    expect(new Set([...wall.devices.values()].map((d) => d.ix)).size).toBe(wall.devices.size);
     expect(wall.resyncs).toBe(0);
     await until(() => near(figures.summary, ref.summary).length === 0, 10_000, () => near(figures.summary, ref.summary, 'figures').join('; '));
     expect(near(Object.fromEntries(figures.areas), Object.fromEntries(ref.areas))).toEqual([]);
