@@ -1,6 +1,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import express, { type Express } from 'express';
-import { DEMO_NAMESPACE, DEMO_REQUESTS, LIVE_REQUESTS, type IngestEvent, type ServerStatus } from '../protocol';
+import { DEMO_NAMESPACE, DEMO_REQUESTS, LIVE_REQUESTS, type DutyKpis, type IngestEvent, type ServerStatus } from '../protocol';
 import type { District } from '../geo/district.types';
 import type { Aggregator } from './aggregate/aggregator';
 import type { DEFAULT_HEARTBEAT_TIMEOUT_MS } from './aggregate/device-tracker';
@@ -217,13 +217,28 @@ export function createApp(deps: AppDeps): GridPulseApp {
   const rootNsp = io.of('/');
   const areaCenters = new Map(district.areas.map((a) => [a.code, a.center] as const));
   const logError = (err: Error) => process.stderr.write(`gridpulse: duty: ${err.message}\n`);
+  // In a multi-street cluster a node's KPI book holds the alerts of its own streets only: the figures of an area
+  // spanning streets come from the shared store, read a second after a change (its save is in by then; changes
+  // within that second share the read).
+  const spanningKpis = new Map<string, Promise<DutyKpis>>();
+  const kpisFor = (area: string): DutyKpis | Promise<DutyKpis> => {
+    if (!ownerNode || ownerNode.partitionOf(area) !== undefined) return duty.kpis(area);
+    let read = spanningKpis.get(area);
+    if (!read) {
+      read = new Promise((r) => setTimeout(r, 1_000))
+        .then(() => duty.storedKpis(area))
+        .finally(() => spanningKpis.delete(area));
+      spanningKpis.set(area, read);
+    }
+    return read;
+  };
   // The duty workflow runs on the live world only: demo worlds never raise or act on real alerts (DESIGN §9.8).
   const duty: DutyService = new DutyService({
     engine: alerts,
     store: deps.dutyStore ?? new SqliteDutyStore(db),
     clock,
     inputs: alertInputs,
-    notifier: createAlertNotifier(rootNsp, (area) => duty.kpis(area)),
+    notifier: createAlertNotifier(rootNsp, kpisFor),
     fileCase: (event) => pipeline.ingest([event]).rejected[0]?.message,
     areaCenter: (code) => areaCenters.get(code),
     device: (id) => {

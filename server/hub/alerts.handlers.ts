@@ -32,7 +32,12 @@ export interface AlertHandlerDeps {
  * the viewer rooms of the alert's area and of every area above it — the full alert to `full` rooms, the masked
  * one to wall rooms. KPIs go to each such room as the figures of that room's own jurisdiction.
  */
-export function createAlertNotifier(nsp: GridPulseNamespace, kpisFor: (area: string) => DutyKpis): DutyNotifier {
+export function createAlertNotifier(
+  nsp: GridPulseNamespace,
+  kpisFor: (area: string) => DutyKpis | Promise<DutyKpis>,
+): DutyNotifier {
+  const emit = (area: string, kpis: DutyKpis) =>
+    nsp.to([viewerRoom(area, false), viewerRoom(area, true)]).emit('kpis:changed', kpis);
   return {
     alert(n) {
       const rooms = viewerRoomsFor(n.alert.subject.grid);
@@ -47,7 +52,12 @@ export function createAlertNotifier(nsp: GridPulseNamespace, kpisFor: (area: str
     },
     kpisChanged(grids) {
       const areas = new Set(grids.flatMap((g) => jurisdictionsContaining(g)));
-      for (const area of areas) nsp.to([viewerRoom(area, false), viewerRoom(area, true)]).emit('kpis:changed', kpisFor(area));
+      for (const area of areas) {
+        const kpis = kpisFor(area);
+        // Figures that need a store read (a cluster's areas spanning streets) go out when they are in.
+        if (kpis instanceof Promise) kpis.then((k) => emit(area, k), () => undefined);
+        else emit(area, kpis);
+      }
     },
   };
 }
