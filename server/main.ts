@@ -2,7 +2,7 @@
  * Composition root: the only place that reads the environment and listens (STYLE.md 2).
  * `npm start` runs it through scripts/start.mjs after building the client if needed.
  */
-import { existsSync, readFileSync, watchFile } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -271,9 +271,16 @@ async function main(): Promise<void> {
     }
   };
   process.on('SIGHUP', () => reloadRules('SIGHUP'));
-  watchFile(rulesPath(config.GRIDPULSE_ALERT_RULES), { interval: 1000 }, (now, before) => {
-    if (now.mtimeMs !== before.mtimeMs) reloadRules('file changed');
-  });
+  // Polled once a second against a baseline taken now, synchronously: `fs.watchFile` takes its baseline with an
+  // asynchronous stat, and an edit made before that stat completes (a loaded machine) was never noticed.
+  const watched = rulesPath(config.GRIDPULSE_ALERT_RULES);
+  let seenMtime = statSync(watched, { throwIfNoEntry: false })?.mtimeMs;
+  setInterval(() => {
+    const mtime = statSync(watched, { throwIfNoEntry: false })?.mtimeMs;
+    if (mtime === undefined || mtime === seenMtime) return;
+    seenMtime = mtime;
+    reloadRules('file changed');
+  }, 1000).unref();
 }
 
 main().catch((err: unknown) => {
