@@ -1,23 +1,8 @@
 import { getResolution, latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
-import type { CaseView } from '../protocol';
 import { caseHexCells } from './case-hexes';
+import { HOUR_MS as H, caseAt as kase } from './test-support/case-fixtures';
 
-const H = 3_600_000;
-const kase = (id: string, state: CaseView['state'], reportedAt: number, lon = 120.1): CaseView => ({
-  id,
-  status: 'reported',
-  state,
-  category: 'x',
-  channel: 'hotline',
-  urgency: 'normal',
-  grid: 'g',
-  lon,
-  lat: 30.28,
-  reportedAt,
-  deadline: 0,
-  closedAt: state === 'closed' ? reportedAt + H : null,
-});
 
 describe('case hexagons', () => {
   it('counts the window cases per H3 cell, overdue double, heaviest first, with closed boundaries', () => {

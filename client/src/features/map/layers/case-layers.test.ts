@@ -1,27 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CaseHexesResponse, CaseView } from '../../../../../protocol';
+import type { CaseHexesResponse } from '../../../../../protocol';
 import type { CaseHexQuery } from '../../../services/api';
 import { caseHeatData, caseHeatLayer, heatColorExpression } from './case-heat-layer';
 import { createCaseHexFeed } from './case-hex-feed';
 import { caseHexData, caseHexLayers, hexColor, hexResolution } from './case-hex-layer';
 import { DEFAULT_CASE_HEAT, DEFAULT_CASE_HEX } from './case-layer-config';
 import { casesInWindow } from './case-window';
+import { HOUR_MS as H, caseAt as kase } from '../../../../../geo/test-support/case-fixtures';
 
-const H = 3_600_000;
-const kase = (id: string, state: CaseView['state'], reportedAt: number, lon = 120.1): CaseView => ({
-  id,
-  status: 'reported',
-  state,
-  category: 'x',
-  channel: 'hotline',
-  urgency: 'normal',
-  grid: 'g',
-  lon,
-  lat: 30.28,
-  reportedAt,
-  deadline: 0,
-  closedAt: state === 'closed' ? reportedAt + H : null,
-});
 
 describe('case layers', () => {
   const now = 100 * 24 * H;
