@@ -130,19 +130,20 @@ describe.skipIf(skip)('the map in Chromium', () => {
       ]);
       expect(levels).toEqual(['community']);
 
-      // Devices: clusters at the street's zoom, their counts adding up to every device.
+      // Devices: clusters at the street's zoom, counted once deck has drawn them.
       await expect.poll(async () => (await probe(page)).deviceMode, { timeout: 30_000 }).toBe('clusters');
-      const clustered = await page.evaluate(() => {
-        const picks = window.__gridpulseMapView!.deck!.pickObjects({
-          x: 0,
-          y: 0,
-          width: 4000,
-          height: 4000,
-          layerIds: ['gp-device-clusters'],
+      const clustered = () =>
+        page.evaluate(() => {
+          const picks = window.__gridpulseMapView!.deck!.pickObjects({
+            x: 0,
+            y: 0,
+            width: 4000,
+            height: 4000,
+            layerIds: ['gp-device-clusters'],
+          });
+          return picks.reduce((n, p) => n + (p.object as { count: number }).count, 0);
         });
-        return picks.reduce((n, p) => n + (p.object as { count: number }).count, 0);
-      });
-      expect(clustered).toBeGreaterThan(0);
+      await expect.poll(clustered, { timeout: 15_000 }).toBeGreaterThan(0);
       await shot('street');
 
       // Cases: heatmap, then hexagons (counted by the server), then off; at the wall's size only (software WebGL is slow).
@@ -217,17 +218,23 @@ describe.skipIf(skip)('the map in Chromium', () => {
         )
         .toBeGreaterThan(0);
       await expect.poll(async () => (await probe(page)).deviceMode, { timeout: 15_000 }).toBe('points');
-      const points = await page.evaluate(
-        () =>
-          window.__gridpulseMapView!.deck!.pickObjects({
-            x: 0,
-            y: 0,
-            width: 4000,
-            height: 4000,
-            layerIds: ['gp-devices'],
-          }).length,
-      );
-      expect(points).toBeGreaterThan(0);
+      // The switch to points is decided before deck has drawn the new layer once; picking finds it after that draw.
+      await expect
+        .poll(
+          () =>
+            page.evaluate(
+              () =>
+                window.__gridpulseMapView!.deck!.pickObjects({
+                  x: 0,
+                  y: 0,
+                  width: 4000,
+                  height: 4000,
+                  layerIds: ['gp-devices'],
+                }).length,
+            ),
+          { timeout: 15_000 },
+        )
+        .toBeGreaterThan(0);
       await page.waitForTimeout(500);
       await shot('grid');
 

@@ -99,7 +99,9 @@ describe.skipIf(skip)('the wall panels in Chromium', () => {
     await expect.poll(() => text('opinion-hot-words'), { timeout: 10_000 }).toContain('电梯');
     expect(await page.getByTestId('opinion-index').getAttribute('data-level')).toBe('negative');
     expect(await text('live-bins')).toMatch(/^\D*1\b/);
-    expect(await page.locator('[data-testid="panel-grid-ranking"] li[data-code]').count()).toBeGreaterThan(0);
+    // The ranking follows the area KPIs, which the server sends once a second (GRIDPULSE_AREAS_MS), not per tick.
+    const rankedRows = page.locator('[data-testid="panel-grid-ranking"] li[data-code]');
+    await expect.poll(() => rankedRows.count(), { timeout: 10_000 }).toBeGreaterThan(0);
     // Both charts drew (ECharts 'finished').
     await page.locator('[data-chart="case-trend"][data-rendered="true"]').waitFor({ timeout: 10_000 });
     await page.locator('[data-chart="opinion-trend"][data-rendered="true"]').waitFor({ timeout: 10_000 });
