@@ -5,12 +5,15 @@
  * takeover work too. The page collects each panel's re-render + patch time (`usePanelTiming`, the
  * `window.__gridpulsePerf` sink) and the long tasks (> 50 ms) seen while streaming.
  *
- *   npm run bench -- panels [--seconds 30] [--devices 10000]
+ *   npm run bench -- panels [--seconds 30] [--devices 10000] [--profile <file.cpuprofile>]
  *
  * Prints per panel `panels.update_ms_p50|p95|max` (DESIGN §8 / issue #7: each panel update ≤ 4 ms), the worst
  * panel, `panels.long_tasks` with the longest, and `panels.long_frame` for the five animation frames that
- * blocked longest, with the scripts that ran in them (Long Animation Frames API).
+ * blocked longest, with the scripts that ran in them (Long Animation Frames API). `--profile` writes the page's
+ * CPU profile of the streaming window (V8's sampling profiler over CDP; open it in Chrome's DevTools) and prints
+ * the functions with the most self time (`panels.profile_self_ms`).
  */
+import { writeFileSync } from 'node:fs';
 import type { PanelTimings } from '../client/src/components/base/panel-timing';
 import { createSimulation } from '../mock-streams/simulation';
 import { alertRuleSchema } from '../server/alerts/rule.schema';
@@ -27,6 +30,8 @@ const arg = (name: string, fallback: number) => {
 };
 const seconds = arg('seconds', 30);
 const deviceCount = arg('devices', 10_000);
+const profileAt = process.argv.indexOf('--profile');
+const profilePath = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
 
 const district = builtinDistrict();
 const sim = createSimulation({ seed: 20261128, district, start: systemClock.now() - 10 * 60_000, deviceCount });
@@ -149,6 +154,12 @@ try {
     })
   ).json()) as { token: string };
   const grids = district.areas.filter((a) => a.level === 'grid');
+  const cdp = profilePath ? await page.context().newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   const end = Date.now() + seconds * 1000;
   let n = 0;
   while (Date.now() < end) {
@@ -189,6 +200,11 @@ try {
     n += 1;
   }
 
+  if (cdp && profilePath) {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(profilePath, JSON.stringify(profile));
+    for (const row of topSelfTime(profile, 25)) process.stdout.write(`${JSON.stringify({ metric: 'panels.profile_self_ms', ...row })}\n`);
+  }
   const { timings, longTasks, messageMs, longFrames } = await page.evaluate(() => ({
     longFrames: (window as unknown as { __longFrames: { blocking_ms: number }[] }).__longFrames,
     messageMs: (window as unknown as { __messageMs: [string, number][] }).__messageMs,
@@ -244,4 +260,25 @@ try {
 } finally {
   await browser.close();
   await cockpit.close();
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/** The functions with the most self time in a V8 CPU profile (idle, program and GC kept: they tell too). */
+function topSelfTime(profile: CpuProfile, n: number) {
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const self = new Map<string, number>();
+  (profile.samples ?? []).forEach((id, i) => {
+    const f = byNode.get(id)!;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop() ?? ''}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
+  });
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([fn, ms]) => ({ value: Math.round(ms), unit: 'ms', fn }));
 }

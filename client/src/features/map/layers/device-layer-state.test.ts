@@ -43,6 +43,38 @@ describe('device layer state', () => {
     expect(state.buffer.views[2_000]!.status).toBe('offline');
   });
 
+  it('keeps the mode not shown in deck, hidden and unchanged, so switching back updates rather than rebuilds', () => {
+    const views = Array.from({ length: 500 }, (_, i) => device(i));
+    const state = createDeviceLayerState();
+    state.setZoom(13);
+    state.sync(views);
+    const shownClusters = state.layers();
+    expect(shownClusters.map((l) => [l.id, l.props.visible])).toEqual([
+      ['gp-device-clusters', true],
+      ['gp-device-clusters-count', true],
+    ]);
+    // A fly-to a grid: single points, and the clusters stay behind, hidden, with the very data they drew.
+    state.setZoom(17);
+    const atGrid = state.layers();
+    expect(atGrid.map((l) => [l.id, l.props.visible])).toEqual([
+      [DEFAULT_DEVICE_SCATTER.id, true],
+      ['gp-device-clusters', false],
+      ['gp-device-clusters-count', false],
+    ]);
+    expect(atGrid[1]!.props.data).toBe(shownClusters[0]!.props.data);
+    // Back to the street: clusters shown again, the points hidden with the columns they last drew.
+    const points = (atGrid[0] as ScatterplotLayer).props.data as unknown as { attributes: { getPosition: { value: unknown } } };
+    state.setZoom(13);
+    const back = state.layers();
+    expect(back.map((l) => [l.id, l.props.visible])).toEqual([
+      ['gp-device-clusters', true],
+      ['gp-device-clusters-count', true],
+      [DEFAULT_DEVICE_SCATTER.id, false],
+    ]);
+    const hidden = (back[2] as ScatterplotLayer).props.data as unknown as typeof points;
+    expect(hidden.attributes.getPosition.value).toBe(points.attributes.getPosition.value);
+  });
+
   it('stops appending once the frame has no time left, one slice at least', () => {
     const views = Array.from({ length: 20_000 }, (_, i) => device(i));
     const state = createDeviceLayerState();

@@ -12,7 +12,12 @@ import {
   createDeviceClusterLayers,
   type DeviceClusterLayerConfig,
 } from './device-cluster-layer';
-import { DEFAULT_DEVICE_SCATTER, createDeviceScatterLayer, type DeviceScatterConfig } from './device-scatter-layer';
+import {
+  DEFAULT_DEVICE_SCATTER,
+  createDeviceScatterLayer,
+  type DeviceScatterConfig,
+  type DeviceScatterData,
+} from './device-scatter-layer';
 
 export type DeviceDrawMode = 'points' | 'clusters';
 
@@ -43,6 +48,9 @@ export const DEFAULT_DEVICE_LAYERS: Readonly<DeviceLayerConfigs> = {
  *   fresh when appended).
  * - Layers are rebuilt only after a change; an attribute is handed to deck anew only when its column changed,
  *   and cluster labels only when a cluster's count changed (deck.gl diffs by id and data identity).
+ * - The draw mode not shown stays in deck, hidden, with the data it last drew: switching modes (a fly-to from the
+ *   street to a grid) updates the layer that comes back instead of initialising it anew — on the wall that was
+ *   a 15–20 ms stretch of the frame after a takeover (attribute buffers and models made again).
  */
 export function createDeviceLayerState(configs: DeviceLayerConfigs = DEFAULT_DEVICE_LAYERS) {
   const buf: DeviceBuffer = createDeviceBuffer(configs.scatter.colors, 1024);
@@ -60,6 +68,9 @@ export function createDeviceLayerState(configs: DeviceLayerConfigs = DEFAULT_DEV
   let shownStatus = -1;
   let labels: DeviceCluster[] = [];
   let labelsVersion = -1;
+  /** What each mode last drew, for its hidden layers while the other mode is shown. */
+  let lastClusters: { clusters: readonly DeviceCluster[]; labels: readonly DeviceCluster[] } | undefined;
+  let lastScatter: DeviceScatterData | undefined;
 
   const mode = (): DeviceDrawMode => (zoom < configs.cluster.maxZoom ? 'clusters' : 'points');
 
@@ -146,7 +157,11 @@ export function createDeviceLayerState(configs: DeviceLayerConfigs = DEFAULT_DEV
           labels = clusters;
           labelsVersion = index.countsVersion;
         }
-        layers = createDeviceClusterLayers(clusters, configs.clusterLayer, visible, labels);
+        lastClusters = { clusters, labels };
+        layers = [
+          ...createDeviceClusterLayers(clusters, configs.clusterLayer, visible, labels),
+          ...(lastScatter ? [createDeviceScatterLayer(lastScatter, configs.scatter, false)] : []),
+        ];
         return layers;
       }
       if (buf.positionsVersion !== shownPositions || positions.length !== buf.length * 2) {
@@ -158,7 +173,13 @@ export function createDeviceLayerState(configs: DeviceLayerConfigs = DEFAULT_DEV
         sizes = buf.sizes.subarray(0, buf.length);
         shownStatus = buf.statusVersion;
       }
-      layers = [createDeviceScatterLayer({ length: buf.length, positions, colors, sizes }, configs.scatter, visible)];
+      if (lastScatter?.positions !== positions || lastScatter.colors !== colors || lastScatter.sizes !== sizes) {
+        lastScatter = { length: buf.length, positions, colors, sizes };
+      }
+      layers = [
+        createDeviceScatterLayer(lastScatter, configs.scatter, visible),
+        ...(lastClusters ? createDeviceClusterLayers(lastClusters.clusters, configs.clusterLayer, false, lastClusters.labels) : []),
+      ];
       return layers;
     },
   };

@@ -49,6 +49,28 @@ function binary(value: Column, size: number, normalized = false) {
   return w;
 }
 
+/** deck's `data` for the columns: the same object for the same columns (a hidden layer then changes nothing). */
+interface DeckColumns {
+  length: number;
+  attributes: Record<'getPosition' | 'getFillColor' | 'getRadius', ReturnType<typeof binary>>;
+}
+const deckDataOf = new WeakMap<DeviceScatterData, DeckColumns>();
+function deckData(data: DeviceScatterData): DeckColumns {
+  let d = deckDataOf.get(data);
+  if (!d) {
+    d = {
+      length: data.length,
+      attributes: {
+        getPosition: binary(data.positions, 2),
+        getFillColor: binary(data.colors, 4, true),
+        getRadius: binary(data.sizes, 1),
+      },
+    };
+    deckDataOf.set(data, d);
+  }
+  return d;
+}
+
 /** The device dots; pick results carry `index`, the row in the device buffer. */
 export function createDeviceScatterLayer(
   data: DeviceScatterData,
@@ -58,14 +80,7 @@ export function createDeviceScatterLayer(
   return new ScatterplotLayer({
     id: config.id,
     visible,
-    data: {
-      length: data.length,
-      attributes: {
-        getPosition: binary(data.positions, 2),
-        getFillColor: binary(data.colors, 4, true),
-        getRadius: binary(data.sizes, 1),
-      },
-    },
+    data: deckData(data),
     radiusScale: config.radiusMeters,
     radiusUnits: 'meters',
     radiusMinPixels: config.radiusMinPixels,
