@@ -4,8 +4,10 @@ import {
   BASEMAP_EXTRUSION_LAYER,
   BASEMAP_LABEL_LAYER_BEFORE,
   BASEMAP_SOURCES,
+  LABEL_CHARS_METADATA,
   basemapStyle,
   buildingExtrusionVisibility,
+  labelCharacters,
 } from './basemap-style';
 import { builtinDistrict } from './district';
 import { districtToGeoJSON } from './geojson';
@@ -83,5 +85,25 @@ describe('basemapStyle', () => {
     expect(JSON.stringify(en.layers.find((l) => l.id === 'label-community')?.layout?.['text-field'])).toContain(
       'nameEn',
     );
+  });
+});
+
+describe('labelCharacters', () => {
+  const fc = (...props: Record<string, unknown>[]) => ({ features: props.map((properties) => ({ properties })) });
+
+  it('lists each character of the label names once, English names only for English labels', () => {
+    const layers = [fc({ name: '翠苑一区', nameEn: 'Cuiyuan 1' }, { name: '3号楼' }), fc({ name: '翠苑二区' }, { code: 'x' })];
+    expect(labelCharacters(layers)).toBe('翠苑一区3号楼二');
+    expect(labelCharacters(layers, 'en')).toBe('翠苑一区Cuiyan13号楼二');
+  });
+
+  it('covers every name of the built-in district, and the style carries it for the client', () => {
+    const layers = Object.values(districtToGeoJSON(builtinDistrict()));
+    const chars = new Set(labelCharacters(layers));
+    for (const l of layers)
+      for (const f of l.features) for (const c of String((f.properties as { name?: string }).name ?? '').replace(/\s/g, '')) expect(chars).toContain(c);
+    const style = basemapStyle({ theme: 'dark', dataUrl: '/d', labelChars: '翠苑' });
+    expect(style.metadata?.[LABEL_CHARS_METADATA]).toBe('翠苑');
+    expect(basemapStyle({ theme: 'dark', dataUrl: '/d' })).not.toHaveProperty('metadata');
   });
 });

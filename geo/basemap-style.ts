@@ -29,6 +29,8 @@ export interface BasemapLayer {
 export interface BasemapStyle {
   version: 8;
   name: string;
+  /** `gridpulse:label-chars`: every character a label of this style can draw (see {@link labelCharacters}). */
+  metadata?: { [LABEL_CHARS_METADATA]?: string };
   sources: Record<string, GeoJsonSourceSpec>;
   layers: BasemapLayer[];
 }
@@ -41,6 +43,37 @@ export interface BasemapOptions {
   dataUrl: string;
   /** Label language; `en` falls back to the Chinese name where there is no English one. Default `zh`. */
   lang?: 'zh' | 'en';
+  /**
+   * Every character the labels can draw ({@link labelCharacters}), carried in the style's metadata so the client
+   * can have MapLibre draw their glyphs once while the map loads.
+   */
+  labelChars?: string;
+}
+
+/** The style metadata key that carries {@link BasemapOptions.labelChars}. */
+export const LABEL_CHARS_METADATA = 'gridpulse:label-chars';
+
+/**
+ * The distinct characters of the names that label features (`name`, and `nameEn` for English labels), in
+ * first-seen order, whitespace left out. Without a glyph server MapLibre draws each character of a label
+ * the first time it is shown, on the main thread (a CJK glyph in software is ~0.3 ms): a camera move to a
+ * new part of the district used to draw tens of them in one frame.
+ */
+export function labelCharacters(
+  collections: Iterable<{ features: readonly { properties?: Record<string, unknown> | null }[] }>,
+  lang: 'zh' | 'en' = 'zh',
+): string {
+  const seen = new Set<string>();
+  const add = (v: unknown) => {
+    if (typeof v !== 'string') return;
+    for (const c of v) if (!/\s/u.test(c)) seen.add(c);
+  };
+  for (const fc of collections)
+    for (const f of fc.features) {
+      add(f.properties?.name);
+      if (lang === 'en') add(f.properties?.nameEn);
+    }
+  return [...seen].join('');
 }
 
 /** GeoJSON layers the style loads; the server serves each as `${dataUrl}/<name>.geojson`. */
@@ -314,5 +347,7 @@ export function basemapStyle(options: BasemapOptions): BasemapStyle {
       ...text(p, name, 16, p.text),
     },
   ];
-  return { version: 8, name: `GridPulse ${options.theme}`, sources, layers };
+  const style: BasemapStyle = { version: 8, name: `GridPulse ${options.theme}`, sources, layers };
+  if (options.labelChars) style.metadata = { [LABEL_CHARS_METADATA]: options.labelChars };
+  return style;
 }

@@ -1,5 +1,5 @@
 import express, { type Request, type Router } from 'express';
-import { BASEMAP_SOURCES, basemapStyle } from '../../geo/basemap-style';
+import { BASEMAP_SOURCES, basemapStyle, labelCharacters } from '../../geo/basemap-style';
 import type { District } from '../../geo/district.types';
 import { districtToGeoJSON } from '../../geo/geojson';
 
@@ -44,9 +44,14 @@ export function geoRouter(district: District): Router {
     res.set('Cache-Control', 'public, max-age=300').type('application/geo+json').send(body(layer));
   });
 
+  const labelChars = {
+    zh: labelCharacters(Object.values(geojson)),
+    en: labelCharacters(Object.values(geojson), 'en'),
+  };
   router.get('/api/geo/style.json', (req, res) => {
     const theme = req.query.theme === 'light' ? 'light' : 'dark';
-    res.json(basemapStyle({ theme, dataUrl: `${origin(req)}/api/geo/data`, lang: req.query.lang === 'en' ? 'en' : 'zh' }));
+    const lang = req.query.lang === 'en' ? 'en' : 'zh';
+    res.json(basemapStyle({ theme, dataUrl: `${origin(req)}/api/geo/data`, lang, labelChars: labelChars[lang] }));
   });
 
   return router;

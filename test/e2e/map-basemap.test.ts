@@ -160,6 +160,20 @@ describe.skipIf(skip)('the basemap offline: labels, themes, alerts', () => {
       const shot = (name: string) =>
         page.screenshot({ path: `test-results/map-labels-${width}x${height}-${name}.png` });
 
+      // Every character a label can show was drawn while the map loaded (map-warmup.ts), and the hidden label
+      // that drew them is gone.
+      const undrawn = await page.evaluate(() => {
+        const m = window.__gridpulseMap!;
+        const chars = (m.getStyle().metadata as Record<string, string>)['gridpulse:label-chars'] ?? '';
+        const manager = (
+          m as unknown as { style: { glyphManager: { entries: Record<string, { glyphs: { default: object } }> } } }
+        ).style.glyphManager;
+        const drawn = new Set(Object.values(manager.entries).flatMap((e) => Object.keys(e.glyphs.default)));
+        return { chars: chars.length, undrawn: [...chars].filter((c) => !drawn.has(c)), layer: !!m.getLayer('gp-glyph-warmup') };
+      });
+      expect(undrawn.chars).toBeGreaterThan(100);
+      expect(undrawn).toMatchObject({ undrawn: [], layer: false });
+
       // The street's view: one label per community, in Chinese.
       await expect.poll(async () => (await renderedLabels(page))['label-community']?.length ?? 0).toBeGreaterThan(3);
       const street = await renderedLabels(page);

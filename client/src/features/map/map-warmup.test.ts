@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { warmUpViews, whenMapIdle, type WarmUpMap } from './map-warmup';
+import { GLYPH_WARMUP_ID, glyphWarmupLayer, warmUpViews, whenMapIdle, type WarmUpMap } from './map-warmup';
 
 /** A map that goes idle `settleMs` after each repaint request, or never (`settleMs` undefined). */
 function fakeMap(settleMs: number | undefined) {
@@ -66,5 +66,15 @@ describe('warmUpViews', () => {
       'timeout',
       'timeout',
     ]);
+  });
+});
+
+describe('glyphWarmupLayer', () => {
+  it('labels one point, invisibly, with every character in the labels\' fonts, a line per few characters', () => {
+    const { source, layer } = glyphWarmupLayer('翠苑一区3号楼ab', ['Noto Sans CJK SC', 'sans-serif'], [120.1, 30.3], 4);
+    expect(source.data.geometry.coordinates).toEqual([120.1, 30.3]);
+    expect(layer).toMatchObject({ id: GLYPH_WARMUP_ID, source: GLYPH_WARMUP_ID, type: 'symbol', paint: { 'text-opacity': 0 } });
+    expect(layer.layout['text-field']).toBe('翠苑一区\n3号楼a\nb');
+    expect(layer.layout['text-font']).toEqual(['Noto Sans CJK SC', 'sans-serif']);
   });
 });

@@ -58,3 +58,44 @@ export async function warmUpViews(
   }
   return out;
 }
+
+/** The id of the hidden label layer (and its source) that has MapLibre draw every label glyph while the map loads. */
+export const GLYPH_WARMUP_ID = 'gp-glyph-warmup';
+
+/**
+ * A source and an invisible symbol layer that label one point with every character of `chars`, in `fonts`
+ * (the basemap labels' font stack: MapLibre keeps a drawn glyph per font stack and character, so later labels
+ * find theirs drawn). Lines of `perLine` characters keep the label compact.
+ *
+ * Without a glyph server MapLibre draws each character of a label the first time one shows it, on the main
+ * thread; after a fly-to into a part of the district not seen before that was tens of glyphs in one frame
+ * (50 ms in software, bench/panels.ts). Drawn here, while the map loads, they cost nothing later.
+ */
+export function glyphWarmupLayer(chars: string, fonts: readonly string[], at: [number, number], perLine = 24) {
+  const glyphs = [...chars];
+  const lines: string[] = [];
+  for (let i = 0; i < glyphs.length; i += perLine) lines.push(glyphs.slice(i, i + perLine).join(''));
+  return {
+    source: {
+      type: 'geojson' as const,
+      data: {
+        type: 'Feature' as const,
+        geometry: { type: 'Point' as const, coordinates: at },
+        properties: {},
+      },
+    },
+    layer: {
+      id: GLYPH_WARMUP_ID,
+      type: 'symbol' as const,
+      source: GLYPH_WARMUP_ID,
+      layout: {
+        'text-field': lines.join('\n'),
+        'text-font': [...fonts],
+        'text-max-width': perLine * 2,
+        'text-allow-overlap': true,
+        'text-ignore-placement': true,
+      },
+      paint: { 'text-opacity': 0 },
+    },
+  };
+}
