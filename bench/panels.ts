@@ -5,15 +5,16 @@
  * takeover work too. The page collects each panel's re-render + patch time (`usePanelTiming`, the
  * `window.__gridpulsePerf` sink) and the long tasks (> 50 ms) seen while streaming.
  *
- *   npm run bench -- panels [--seconds 30] [--devices 10000] [--profile <file.cpuprofile>]
+ *   npm run bench -- panels [--seconds 30] [--devices 10000] [--profile <file.cpuprofile>] [--trace <file.json>]
  *
  * Prints per panel `panels.update_ms_p50|p95|max` (DESIGN §8 / issue #7: each panel update ≤ 4 ms), the worst
  * panel, `panels.long_tasks` with the longest, and `panels.long_frame` for the five animation frames that
  * blocked longest, with the scripts that ran in them (Long Animation Frames API). `--profile` writes the page's
  * CPU profile of the streaming window (V8's sampling profiler over CDP; open it in Chrome's DevTools) and prints
- * the functions with the most self time (`panels.profile_self_ms`).
+ * the functions with the most self time (`panels.profile_self_ms`). `--trace` writes a Chromium trace of the window
+ * (the DevTools timeline categories) and prints where style and layout went (`panels.trace_ms`).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { PanelTimings } from '../client/src/components/base/panel-timing';
 import { createSimulation } from '../mock-streams/simulation';
 import { alertRuleSchema } from '../server/alerts/rule.schema';
@@ -32,6 +33,8 @@ const seconds = arg('seconds', 30);
 const deviceCount = arg('devices', 10_000);
 const profileAt = process.argv.indexOf('--profile');
 const profilePath = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
+const traceAt = process.argv.indexOf('--trace');
+const tracePath = traceAt > 0 ? process.argv[traceAt + 1] : undefined;
 
 const district = builtinDistrict();
 const sim = createSimulation({ seed: 20261128, district, start: systemClock.now() - 10 * 60_000, deviceCount });
@@ -160,6 +163,11 @@ try {
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
     await cdp.send('Profiler.start');
   }
+  if (tracePath)
+    await browser.startTracing(page, {
+      path: tracePath,
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink'],
+    });
   const end = Date.now() + seconds * 1000;
   let n = 0;
   while (Date.now() < end) {
@@ -204,6 +212,11 @@ try {
     const { profile } = await cdp.send('Profiler.stop');
     writeFileSync(profilePath, JSON.stringify(profile));
     for (const row of topSelfTime(profile, 25)) process.stdout.write(`${JSON.stringify({ metric: 'panels.profile_self_ms', ...row })}\n`);
+  }
+  if (tracePath) {
+    await browser.stopTracing();
+    for (const row of traceSummary(JSON.parse(readFileSync(tracePath, 'utf8')) as TraceFile))
+      process.stdout.write(`${JSON.stringify({ metric: 'panels.trace_ms', ...row })}\n`);
   }
   const { timings, longTasks, messageMs, longFrames } = await page.evaluate(() => ({
     longFrames: (window as unknown as { __longFrames: { blocking_ms: number }[] }).__longFrames,
@@ -257,6 +270,11 @@ try {
   for (const f of [...longFrames].sort((a, b) => b.blocking_ms - a.blocking_ms).slice(0, 5))
     line({ metric: 'panels.long_frame', value: f.blocking_ms, unit: 'ms_blocking', ...f });
   line({ metric: 'panels.alerts_raised', value: n, unit: 'count' });
+  line({
+    metric: 'panels.board_rows',
+    value: await page.locator('[data-testid="wall-alert-row"]').count(),
+    unit: 'count',
+  });
 } finally {
   await browser.close();
   await cockpit.close();
@@ -281,4 +299,44 @@ function topSelfTime(profile: CpuProfile, n: number) {
     .sort((a, b) => b[1] - a[1])
     .slice(0, n)
     .map(([fn, ms]) => ({ value: Math.round(ms), unit: 'ms', fn }));
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+  tid: number;
+  args?: { beginData?: { dirtyObjects?: number; totalObjects?: number; stackTrace?: { functionName: string }[] } };
+}
+type TraceFile = { traceEvents: TraceEvent[] } | TraceEvent[];
+
+/**
+ * Main-thread style and layout in a trace: count, total and longest, and for layouts the script that forced them
+ * (a layout with a stack trace was forced by a script reading geometry; one without ran in the frame's own update).
+ */
+function traceSummary(file: TraceFile) {
+  const events = Array.isArray(file) ? file : file.traceEvents;
+  const rows = new Map<string, { n: number; ms: number; max: number; objects: number }>();
+  for (const e of events) {
+    if (e.ph !== 'X' || !e.dur || !['Layout', 'UpdateLayoutTree', 'Paint', 'PrePaint', 'Layerize'].includes(e.name)) continue;
+    const by = e.args?.beginData?.stackTrace?.[0]?.functionName;
+    const key = e.name === 'Layout' ? `Layout ${by ? `forced by ${by}` : 'in frame'}` : e.name;
+    const r = rows.get(key) ?? { n: 0, ms: 0, max: 0, objects: 0 };
+    r.n += 1;
+    r.ms += e.dur / 1000;
+    r.max = Math.max(r.max, e.dur / 1000);
+    r.objects += e.args?.beginData?.dirtyObjects ?? 0;
+    rows.set(key, r);
+  }
+  return [...rows]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, 12)
+    .map(([what, r]) => ({
+      value: Math.round(r.ms),
+      unit: 'ms',
+      what,
+      count: r.n,
+      max_ms: Math.round(r.max * 10) / 10,
+      dirty_objects_mean: r.n ? Math.round(r.objects / r.n) : 0,
+    }));
 }

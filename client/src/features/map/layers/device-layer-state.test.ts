@@ -75,6 +75,46 @@ describe('device layer state', () => {
     expect(hidden.attributes.getPosition.value).toBe(points.attributes.getPosition.value);
   });
 
+  it('keeps the clusters of recent zoom levels through visits elsewhere, following the deltas made meanwhile', () => {
+    const views = Array.from({ length: 3_000 }, (_, i) => device(i));
+    const state = createDeviceLayerState();
+    const drawn = () => clusterLayers(state.layers())[0].props.data;
+    const byKey = (cs: readonly DeviceCluster[]) =>
+      [...cs].sort((a, b) => a.key - b.key).map((c) => [c.key, c.count, ...c.counts, c.lon.toFixed(9), c.lat.toFixed(9)]);
+    const freshCut = (z: number) => {
+      const fresh = createDeviceLayerState();
+      fresh.setZoom(z);
+      fresh.sync(views);
+      return byKey(clusterLayers(fresh.layers())[0].props.data);
+    };
+    const change = (row: number, patch: Partial<DeviceView>) => {
+      views[row] = { ...views[row]!, ...patch };
+      state.queue([row]);
+      state.sync(views);
+    };
+    state.setZoom(13.4);
+    state.sync(views);
+    // The street, a community, a grid (single points): devices change and one moves at each stop.
+    state.setZoom(14.2);
+    change(5, { status: 'fault' });
+    state.setZoom(17);
+    change(6, { status: 'offline' });
+    change(7, { lon: views[2_999]!.lon, lat: views[2_999]!.lat });
+    // Back up: each kept level draws what a fresh cut of the same devices draws.
+    state.setZoom(14.9);
+    expect(byKey(drawn())).toEqual(freshCut(14.9));
+    state.setZoom(13.6);
+    expect(byKey(drawn())).toEqual(freshCut(13.6));
+    expect(stateCounts(drawn())).toEqual([2_998, 1, 1]);
+    // Two more levels push the street's out; it is cut anew, still exact.
+    state.setZoom(12.1);
+    state.setZoom(11.1);
+    change(8, { status: 'fault' });
+    state.setZoom(13.2);
+    expect(byKey(drawn())).toEqual(freshCut(13.2));
+    expect(stateCounts(drawn())).toEqual([2_997, 1, 2]);
+  });
+
   it('stops appending once the frame has no time left, one slice at least', () => {
     const views = Array.from({ length: 20_000 }, (_, i) => device(i));
     const state = createDeviceLayerState();

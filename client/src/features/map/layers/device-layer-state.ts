@@ -6,6 +6,7 @@ import {
   createDeviceClusterIndex,
   type DeviceCluster,
   type DeviceClusterConfig,
+  type DeviceClusterIndex,
 } from './device-cluster';
 import {
   DEFAULT_DEVICE_CLUSTER_LAYER,
@@ -24,6 +25,8 @@ export type DeviceDrawMode = 'points' | 'clusters';
 const MAX_QUEUED_ROWS = 200_000;
 /** Rows appended between two looks at the frame's time budget (~1 ms of work). */
 const APPEND_SLICE = 4_096;
+/** Cluster zoom levels kept up to date at once (the street's, a community's, a grid's). */
+const KEPT_CLUSTER_LEVELS = 3;
 
 export interface DeviceLayerConfigs {
   scatter: DeviceScatterConfig;
@@ -54,7 +57,14 @@ export const DEFAULT_DEVICE_LAYERS: Readonly<DeviceLayerConfigs> = {
  */
 export function createDeviceLayerState(configs: DeviceLayerConfigs = DEFAULT_DEVICE_LAYERS) {
   const buf: DeviceBuffer = createDeviceBuffer(configs.scatter.colors, 1024);
-  const index = createDeviceClusterIndex(configs.cluster);
+  /**
+   * Cluster indexes by integer zoom level, the most recently drawn last: the one drawn and up to
+   * {@link KEPT_CLUSTER_LEVELS} − 1 others, which keep following every delta so that going back to their level (a
+   * takeover's jump to a grid and back to the street) draws them as they are instead of recounting every device
+   * in the frame the camera jumps (~10–20 ms for 10,000 devices on a wall PC).
+   */
+  const levels = new Map<number, DeviceClusterIndex>();
+  let index: DeviceClusterIndex = createDeviceClusterIndex(configs.cluster);
   let zoom = 0;
   let queued = new Int32Array(8192);
   let queuedCount = 0;
@@ -68,21 +78,33 @@ export function createDeviceLayerState(configs: DeviceLayerConfigs = DEFAULT_DEV
   let shownStatus = -1;
   let labels: DeviceCluster[] = [];
   let labelsVersion = -1;
+  let labelsIndex: DeviceClusterIndex | undefined;
   /** What each mode last drew, for its hidden layers while the other mode is shown. */
   let lastClusters: { clusters: readonly DeviceCluster[]; labels: readonly DeviceCluster[] } | undefined;
   let lastScatter: DeviceScatterData | undefined;
 
   const mode = (): DeviceDrawMode => (zoom < configs.cluster.maxZoom ? 'clusters' : 'points');
 
-  /** Clusters are kept only while drawn; entering cluster mode or a new zoom level recuts them. */
+  /** In cluster mode, the index of the zoom level: kept, or cut anew (the least recently drawn level dropped). */
   function recut() {
-    if (mode() === 'clusters') index.rebuild(buf, zoom);
-    else index.clear();
+    if (mode() !== 'clusters') return;
+    const level = Math.floor(zoom);
+    let next = levels.get(level);
+    if (next) levels.delete(level);
+    else {
+      next = levels.size >= KEPT_CLUSTER_LEVELS ? levels.get(levels.keys().next().value!)! : createDeviceClusterIndex(configs.cluster);
+      for (const [z, kept] of levels) if (kept === next) levels.delete(z);
+      next.rebuild(buf, zoom);
+    }
+    levels.set(level, next);
+    index = next;
   }
 
   function reset() {
     clearRows(buf);
     queuedCount = 0;
+    for (const kept of levels.values()) kept.clear();
+    levels.clear();
     recut();
     dirty = true;
   }
@@ -121,14 +143,14 @@ export function createDeviceLayerState(configs: DeviceLayerConfigs = DEFAULT_DEV
     sync(views: readonly DeviceView[], maxAppend = Number.POSITIVE_INFINITY, more: () => boolean = () => true): number {
       if (queuedCount) {
         rewriteRows(buf, views, queued, queuedCount);
-        index.apply(buf, queued, queuedCount);
+        for (const kept of levels.values()) kept.apply(buf, queued, queuedCount);
         queuedCount = 0;
         dirty = true;
       }
       const end = Math.min(views.length, buf.length + maxAppend);
       while (buf.length < end) {
         const from = appendRows(buf, views, Math.min(end, buf.length + APPEND_SLICE));
-        index.applyRange(buf, from);
+        for (const kept of levels.values()) kept.applyRange(buf, from);
         dirty = true;
         if (!more()) break;
       }
@@ -153,9 +175,10 @@ export function createDeviceLayerState(configs: DeviceLayerConfigs = DEFAULT_DEV
       dirty = false;
       if (mode() === 'clusters') {
         const clusters = index.clusters();
-        if (index.countsVersion !== labelsVersion) {
+        if (index.countsVersion !== labelsVersion || index !== labelsIndex) {
           labels = clusters;
           labelsVersion = index.countsVersion;
+          labelsIndex = index;
         }
         lastClusters = { clusters, labels };
         layers = [
