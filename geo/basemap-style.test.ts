@@ -32,6 +32,9 @@ describe('basemapStyle', () => {
     const urls = JSON.stringify(dark).match(/(https?:)?\/\/[^"]*/g) ?? [];
     expect(urls).toEqual([]);
     expect(dark.sources.areas?.promoteId).toBe('code');
+    // Cut into tiles down to z14–15 and overzoomed closer in: a grid's view takes a few tiles, not dozens.
+    for (const src of Object.values(dark.sources)) expect(src.maxzoom).toBeGreaterThanOrEqual(14);
+    for (const src of Object.values(dark.sources)) expect(src.maxzoom).toBeLessThanOrEqual(15);
   });
 
   it('serves every source the GeoJSON export produces', () => {

@@ -13,6 +13,8 @@ export interface GeoJsonSourceSpec {
   /** URL of the GeoJSON, always under `dataUrl`. */
   data: string;
   promoteId?: string;
+  /** Deepest zoom MapLibre cuts tiles for; closer in, those tiles are drawn overzoomed. */
+  maxzoom?: number;
 }
 
 export interface BasemapLayer {
@@ -78,6 +80,23 @@ export function labelCharacters(
 
 /** GeoJSON layers the style loads; the server serves each as `${dataUrl}/<name>.geojson`. */
 export const BASEMAP_SOURCES = ['areas', 'buildings', 'roads', 'pois', 'water', 'landuse', 'labels'] as const;
+
+/**
+ * The deepest zoom each source is cut into tiles for (MapLibre's default is 18). A street fits in a few tiles at
+ * z14; cut deeper, a grid's view at z17 takes a dozen tiles per source, each parsed, uploaded and given the
+ * choropleth's feature state in the frame after the camera jumps there (bench/panels.ts). Overzoomed, the same
+ * view takes one to four. At z14 a tile unit is ~0.3 m, at z15 ~0.15 m: below a pixel at every zoom the map uses
+ * for areas and labels, and for buildings and roads (z15) up to the closest view of a building (z18.5).
+ */
+const SOURCE_MAXZOOM: Record<(typeof BASEMAP_SOURCES)[number], number> = {
+  areas: 14,
+  buildings: 15,
+  roads: 15,
+  pois: 14,
+  water: 14,
+  landuse: 14,
+  labels: 14,
+};
 
 /** Insert area fills (the choropleth on the `areas` source, driven by feature-state) before this layer: above buildings, under every boundary and label. */
 export const BASEMAP_DATA_LAYER_BEFORE = 'area-grid-line';
@@ -219,7 +238,8 @@ export function basemapStyle(options: BasemapOptions): BasemapStyle {
   const base = options.dataUrl.replace(/\/+$/, '');
   const name: StyleValue = options.lang === 'en' ? ['coalesce', ['get', 'nameEn'], ['get', 'name']] : ['get', 'name'];
   const sources: Record<string, GeoJsonSourceSpec> = {};
-  for (const s of BASEMAP_SOURCES) sources[s] = { type: 'geojson', data: `${base}/${s}.geojson` };
+  for (const s of BASEMAP_SOURCES)
+    sources[s] = { type: 'geojson', data: `${base}/${s}.geojson`, maxzoom: SOURCE_MAXZOOM[s] };
   // The client drives its choropleth with feature-state keyed by area code.
   (sources.areas as GeoJsonSourceSpec).promoteId = 'code';
   const levelIs = (level: string): StyleValue => ['==', ['get', 'level'], level];
