@@ -104,8 +104,8 @@ function loadAlertRules(setting: string) {
  * DESIGN §8 memory. V8 sizes its heap for the machine, and while full collections are cheap it lets the old
  * generation grow to ~4× what the last one kept: at 20,000 events/s (~13 MB/s outliving two scavenges) about 75 MB
  * live became ~300 MB of heap. A fixed growth factor keeps the heap near the live state, for more frequent full
- * collections (docs/BENCHMARKS.md "Load": 50 % costs ~5 % of a core there). V8 reads the flag at every collection, so setting it
- * now takes effect; one given on node's command line is left alone.
+ * collections (docs/BENCHMARKS.md "Load": 50 % costs ~4 % of a core there). V8 reads the flag at every
+ * collection, so setting it now takes effect; one given on node's command line is left alone.
  */
 function limitHeapGrowth(percent: number): void {
   if (percent === 0 || process.execArgv.some((a) => /^--heap[-_]growing[-_]percent/.test(a))) return;
