@@ -25,6 +25,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GRIDPULSE_CONFIG: file })).toThrow(/unknown option\(s\) PROT/);
   });
 
+  it('limits the heap growth to 50 % by default; 0 leaves it to V8', () => {
+    expect(loadConfig({}).GRIDPULSE_HEAP_GROWTH_PCT).toBe(50);
+    expect(loadConfig({ GRIDPULSE_HEAP_GROWTH_PCT: '0' }).GRIDPULSE_HEAP_GROWTH_PCT).toBe(0);
+    expect(() => loadConfig({ GRIDPULSE_HEAP_GROWTH_PCT: '-5' })).toThrow(/GRIDPULSE_HEAP_GROWTH_PCT/);
+  });
+
   it('keeps MQTT ingest off by default and checks its options', () => {
     expect(loadConfig({})).toMatchObject({ GRIDPULSE_MQTT_URL: '', GRIDPULSE_MQTT_TOPIC: 'gridpulse/+/+', GRIDPULSE_MQTT_CLIENT_ID: 'gridpulse-ingest' });
     const c = loadConfig({ GRIDPULSE_MQTT_URL: 'mqtt://127.0.0.1:1883', GRIDPULSE_MQTT_SHARED_GROUP: 'ingest', GRIDPULSE_MQTT_TOPIC: 'city/+/+' });

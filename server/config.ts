@@ -25,6 +25,11 @@ const configSchema = z.object({
   GRIDPULSE_HISTORY_HOURS: intFrom(1, 24 * 30).default(24),
   /** Seconds between aggregate snapshots; a restart restores the last one and replays the log after it. */
   GRIDPULSE_SNAPSHOT_SECONDS: intFrom(1, 3600).default(60),
+  /**
+   * How far (%) V8 may let its old generation grow past what the last full collection kept before collecting again;
+   * 0 = V8's own choice (up to 4× on a machine with memory to spare). Lower: less RSS, more garbage-collector CPU.
+   */
+  GRIDPULSE_HEAP_GROWTH_PCT: intFrom(0, 1000).default(50),
   /** MQTT broker to ingest from (mqtt://, mqtts://, ws://, wss://); empty = MQTT ingest off. */
   GRIDPULSE_MQTT_URL: z
     .string()

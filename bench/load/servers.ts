@@ -6,6 +6,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withMallocEnv } from '../../server/malloc-env';
 import { cpuTicksOf, rssMbOf } from './stats';
 
 export interface ServerNode {
@@ -51,7 +52,7 @@ export async function startNode(opts: StartNodeOptions): Promise<ServerNode> {
   const dataDir = mkdtempSync(join(tmpdir(), `gp-bench-load-${opts.name}-`));
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts'], {
     env: {
-      ...process.env,
+      ...withMallocEnv(process.env),
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStickyProxy } from '../../cluster/sticky-proxy';
 import { CliError, EXIT, parseCommandArgs, parseInteger, type Command } from '../cli-kit';
+import { withMallocEnv } from '../../malloc-env';
 
 const help = `
 Usage: gridpulse cluster [--nodes 2|3] [--port 8080] [--redis <url>] [--pg <url>]
@@ -53,7 +54,7 @@ export const command: Command = {
     const targets = [];
     for (let i = 1; i <= nodes; i++) {
       const env = {
-        ...process.env,
+        ...withMallocEnv(process.env),
         PORT: String(port + i),
         HOST: '127.0.0.1',
         DATA_DIR: join(dataDir, `node-${i}`),
